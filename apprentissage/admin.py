@@ -1,0 +1,102 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from apprentissage.models import (
+    Apprenticeship,
+    Cohort,
+    Company,
+    CompanyContact,
+    CompanyTutor,
+    Option,
+    OutboxEmail,
+    SchoolYear,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+    ordering = ["last_name", "first_name"]
+    list_display = ["email", "first_name", "last_name", "is_active", "last_login", "invited_at"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "groups"]
+    search_fields = ["email", "first_name", "last_name"]
+    readonly_fields = ["last_login", "date_joined", "invited_at", "invited_by"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Identity"), {"fields": ("first_name", "last_name", "phone")}),
+        (_("Roles and permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined", "invited_at", "invited_by")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "password1", "password2")}),)
+
+
+@admin.register(Option)
+class OptionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "full_name", "lead"]
+    search_fields = ["name", "full_name", "code"]
+    autocomplete_fields = ["lead"]
+
+
+@admin.register(SchoolYear)
+class SchoolYearAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "start_date", "end_date"]
+    search_fields = ["start_year"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "entry_year", "graduation_year"]
+    search_fields = ["entry_year", "name"]
+
+
+class CompanyContactInline(admin.TabularInline):
+    model = CompanyContact
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Company)
+class CompanyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "siret", "city", "opco"]
+    search_fields = ["name", "siret", "city"]
+    list_filter = ["opco"]
+    inlines = [CompanyContactInline]
+
+
+@admin.register(CompanyContact)
+class CompanyContactAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "company", "job_title", "is_signatory", "is_hr_contact"]
+    list_filter = ["is_signatory", "is_hr_contact"]
+    search_fields = ["user__email", "user__last_name", "company__name"]
+    autocomplete_fields = ["user", "company"]
+
+
+@admin.register(CompanyTutor)
+class CompanyTutorAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "company", "has_engineering_degree", "years_as_engineer", "is_eligible"]
+    list_filter = ["has_engineering_degree"]
+    search_fields = ["user__email", "user__last_name", "company__name"]
+    autocomplete_fields = ["user", "company"]
+
+    @admin.display(boolean=True, description=_("eligible"))
+    def is_eligible(self, obj):
+        return obj.is_eligible
+
+
+@admin.register(Apprenticeship)
+class ApprenticeshipAdmin(SimpleHistoryAdmin):
+    list_display = ["apprentice", "company", "option", "cohort", "status", "company_tutor", "school_tutor"]
+    list_filter = ["status", "option", "cohort"]
+    list_select_related = ["apprentice", "company", "option", "cohort", "company_tutor", "school_tutor"]
+    search_fields = ["apprentice__email", "apprentice__last_name", "company__name", "company__siret"]
+    autocomplete_fields = ["apprentice", "company", "company_tutor", "school_tutor", "option", "cohort"]
+    date_hierarchy = "contract_start"
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    list_display = ["sent_at", "to", "subject"]
+    search_fields = ["to", "subject"]
+    readonly_fields = ["sent_at", "to", "subject", "body", "html_body"]

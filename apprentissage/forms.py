@@ -1,0 +1,172 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
+from django import forms
+from django.contrib.auth.forms import SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from apprentissage.enums import ApprenticeshipStatus, Role, StaffRole, StudyYear
+from apprentissage.models import Company, CompanyTutor, Option, User
+
+INVITABLE_ROLES = [
+    (Role.COMPANY_TUTOR.value, Role.COMPANY_TUTOR.label),
+    (Role.COMPANY_CONTACT.value, Role.COMPANY_CONTACT.label),
+    (Role.SCHOOL_TUTOR.value, Role.SCHOOL_TUTOR.label),
+    (Role.OPTION_LEAD.value, Role.OPTION_LEAD.label),
+    (Role.SCOLARITE.value, Role.SCOLARITE.label),
+    (Role.MIDISUP.value, Role.MIDISUP.label),
+]
+COMPANY_ROLES = {Role.COMPANY_TUTOR, Role.COMPANY_CONTACT}
+
+
+class InvitePersonForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=INVITABLE_ROLES)
+    company = forms.ModelChoiceField(
+        label=_("Company"),
+        queryset=Company.objects.all(),
+        required=False,
+        help_text=_("Required for a company tutor or a company contact."),
+    )
+    job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
+    has_engineering_degree = forms.BooleanField(
+        label=_("Holds an engineering degree (or an equivalent title)"), required=False
+    )
+    years_as_engineer = forms.IntegerField(
+        label=_("Years working as an engineer"), min_value=0, max_value=60, initial=0, required=False
+    )
+    option = forms.ModelChoiceField(
+        label=_("Option"),
+        queryset=Option.objects.all(),
+        required=False,
+        help_text=_("Required for an option lead."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Person"),
+                Div(Div("first_name", css_class="col-md-6"), Div("last_name", css_class="col-md-6"), css_class="row"),
+                Div(Div("email", css_class="col-md-6"), Div("phone", css_class="col-md-6"), css_class="row"),
+            ),
+            Fieldset(
+                _("Role"),
+                "role",
+                Div(Div("company", css_class="col-md-6"), Div("job_title", css_class="col-md-6"), css_class="row"),
+                "option",
+            ),
+            Fieldset(
+                _("Company tutor eligibility"),
+                Field("has_engineering_degree"),
+                "years_as_engineer",
+            ),
+            Submit("submit", _("Send the invitation")),
+        )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("A person with this e-mail address already has an account."))
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role in COMPANY_ROLES and not cleaned.get("company"):
+            self.add_error("company", _("Choose the company this person works for."))
+        if role == Role.OPTION_LEAD and not cleaned.get("option"):
+            self.add_error("option", _("Choose the option this person leads."))
+        cleaned["years_as_engineer"] = cleaned.get("years_as_engineer") or 0
+        return cleaned
+
+    @property
+    def warnings(self) -> list[str]:
+        """Non-blocking remarks shown after submission (the tutor may still be invited)."""
+        data = getattr(self, "cleaned_data", {})
+        facts = CompanyTutor(
+            has_engineering_degree=bool(data.get("has_engineering_degree")),
+            years_as_engineer=data.get("years_as_engineer") or 0,
+        )
+        if data.get("role") == Role.COMPANY_TUTOR and not facts.is_eligible:
+            return [
+                str(
+                    _(
+                        "This tutor holds no engineering degree and has not worked as an engineer "
+                        "for more than 3 years: the option lead will see it."
+                    )
+                )
+            ]
+        return []
+
+
+class AcceptInvitationForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Set my password and sign in")))
+
+
+class ApprenticeshipFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, help_text=_("Name, company or e-mail"))
+    option = forms.ModelChoiceField(label=_("Option"), queryset=Option.objects.all(), required=False)
+    study_year = forms.TypedChoiceField(
+        label=_("Study year"), choices=[("", "---------"), *StudyYear.choices], coerce=int, required=False,
+        empty_value=None,
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", "---------"), *ApprenticeshipStatus.choices], required=False
+    )
+    sans_tuteur_ecole = forms.BooleanField(label=_("Without a school tutor"), required=False)
+    tuteur_non_eligible = forms.BooleanField(label=_("Company tutor not eligible"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "row g-2 align-items-end"
+        self.helper.layout = Layout(
+            Div("q", css_class="col-md-3"),
+            Div("option", css_class="col-md-2"),
+            Div("study_year", css_class="col-md-2"),
+            Div("status", css_class="col-md-2"),
+            Div("sans_tuteur_ecole", "tuteur_non_eligible", css_class="col-md-2"),
+            Div(Submit("filter", _("Filter"), css_class="btn-secondary"), css_class="col-md-1"),
+        )
+
+
+class AssignTutorsForm(forms.Form):
+    company_tutor = forms.ModelChoiceField(label=_("Company tutor"), queryset=User.objects.none(), required=False)
+    school_tutor = forms.ModelChoiceField(label=_("School tutor"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, apprenticeship, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company_tutor"].queryset = User.objects.filter(
+            company_tutor_profile__company=apprenticeship.company_id
+        )
+        self.fields["school_tutor"].queryset = User.objects.filter(groups__name=StaffRole.SCHOOL_TUTOR)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    invitation = forms.ChoiceField(
+        label=_("Invitation"),
+        required=False,
+        choices=[("", _("All")), ("en_attente", _("Not accepted yet"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "row g-2 align-items-end"
+        self.helper.layout = Layout(
+            Div("q", css_class="col-md-5"),
+            Div("invitation", css_class="col-md-4"),
+            Div(Submit("filter", _("Filter"), css_class="btn-secondary"), css_class="col-md-3"),
+        )

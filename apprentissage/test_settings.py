@@ -1,0 +1,27 @@
+"""Test settings: production behaviour, minus what a test client cannot do."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+
+from apprentissage.settings import *  # noqa: E402,F403
+from apprentissage.settings import DATABASES  # noqa: E402
+
+DEBUG = False
+DEMO_MODE = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+MFA_REQUIRED_FOR_STAFF = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tests are deterministic: tasks run in-process; the Redis test flips this for itself.
+CELERY_TASK_ALWAYS_EAGER = True
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+ACCOUNT_RATE_LIMITS = False
+LANGUAGE_CODE = "fr"

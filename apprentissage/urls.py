@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from apprentissage.views import apprenticeships, home, pages, people
+
+admin.site.site_header = _("Apprenticeship portal — administration")
+admin.site.site_title = _("Apprenticeship portal")
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("apprentissages/", apprenticeships.apprenticeship_list, name="apprenticeship_list"),
+    path("apprentissages/<int:pk>/", apprenticeships.apprenticeship_detail, name="apprenticeship_detail"),
+    path(
+        "apprentissages/<int:pk>/tuteurs/",
+        apprenticeships.apprenticeship_assign_tutors,
+        name="apprenticeship_assign_tutors",
+    ),
+    path("personnes/", people.person_list, name="person_list"),
+    path("personnes/inviter/", people.person_invite, name="person_invite"),
+    path("personnes/<int:pk>/renvoyer-invitation/", people.person_resend_invitation, name="person_resend_invitation"),
+    path("invitation/<str:uidb36>/<str:key>/", people.invitation_accept, name="invitation_accept"),
+    path("accessibilite/", pages.accessibility, name="accessibility"),
+    path("donnees-personnelles/", pages.personal_data, name="personal_data"),
+    path("demo/boite-mail/", pages.demo_outbox, name="demo_outbox"),
+    path("healthz", pages.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,113 @@
+import datetime
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from apprentissage.enums import ApprenticeshipStatus
+from apprentissage.models import (
+    Apprenticeship,
+    Cohort,
+    Company,
+    CompanyContact,
+    CompanyTutor,
+    Option,
+    SchoolYear,
+    User,
+)
+from apprentissage.models.academics import school_year_end, school_year_start
+from apprentissage.validators import luhn_complete
+
+PASSWORD = "un-mot-de-passe-solide-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@example.com")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})
+
+    @factory.post_generation
+    def groups(obj, create, extracted, **kwargs):
+        for name in extracted or []:
+            obj.groups.add(Group.objects.get_or_create(name=name)[0])
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"Entreprise {n}")
+    siret = factory.Sequence(lambda n: luhn_complete(f"8{n:08d}0001"))
+    address = "1 rue de l'Usine"
+    postal_code = "81000"
+    city = "Albi"
+    opco = "OPCO 2i"
+
+
+class CompanyTutorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompanyTutor
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SubFactory(CompanyFactory)
+    has_engineering_degree = True
+    years_as_engineer = 5
+
+
+class CompanyContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompanyContact
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SubFactory(CompanyFactory)
+    is_hr_contact = True
+    is_signatory = True
+
+
+class SchoolYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolYear
+        django_get_or_create = ("start_year",)
+
+    start_year = 2026
+    start_date = factory.LazyAttribute(lambda o: school_year_start(o.start_year))
+    end_date = factory.LazyAttribute(lambda o: school_year_end(o.start_year))
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+        django_get_or_create = ("entry_year",)
+
+    entry_year = 2025
+
+
+def option(code: str = "genindus") -> Option:
+    """The four options come from a data migration; tests use them, not copies."""
+    return Option.objects.get(code=code)
+
+
+class ApprenticeshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Apprenticeship
+
+    apprentice = factory.SubFactory(UserFactory)
+    company = factory.SubFactory(CompanyFactory)
+    company_tutor = factory.SubFactory(UserFactory)
+    school_tutor = factory.SubFactory(UserFactory)
+    option = factory.LazyFunction(option)
+    cohort = factory.SubFactory(CohortFactory)
+    contract_start = datetime.date(2025, 9, 1)
+    contract_end = datetime.date(2028, 8, 31)
+    status = ApprenticeshipStatus.ACTIVE
