@@ -29,7 +29,12 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         (_("Roles and permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined", "invited_at", "invited_by")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "password1", "password2")}),)
+    add_fieldsets = (
+        (
+            None,
+            {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "password1", "password2")},
+        ),
+    )
 
 
 @admin.register(Option)

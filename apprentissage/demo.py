@@ -43,31 +43,125 @@ DEMO_LOGINS = [
 ]
 
 FIRST_NAMES = [
-    "Léa", "Hugo", "Chloé", "Lucas", "Manon", "Nathan", "Camille", "Théo", "Inès", "Louis",
-    "Sarah", "Enzo", "Jade", "Mathis", "Emma", "Tom", "Zoé", "Raphaël", "Lina", "Arthur",
-    "Clara", "Jules", "Anaïs", "Maxime", "Elsa", "Paul", "Margaux", "Noah", "Julie", "Antoine",
+    "Léa",
+    "Hugo",
+    "Chloé",
+    "Lucas",
+    "Manon",
+    "Nathan",
+    "Camille",
+    "Théo",
+    "Inès",
+    "Louis",
+    "Sarah",
+    "Enzo",
+    "Jade",
+    "Mathis",
+    "Emma",
+    "Tom",
+    "Zoé",
+    "Raphaël",
+    "Lina",
+    "Arthur",
+    "Clara",
+    "Jules",
+    "Anaïs",
+    "Maxime",
+    "Elsa",
+    "Paul",
+    "Margaux",
+    "Noah",
+    "Julie",
+    "Antoine",
 ]
 LAST_NAMES = [
-    "Martin", "Bernard", "Durand", "Lefèvre", "Moreau", "Garcia", "Roux", "Fournier", "Girard",
-    "Bonnet", "Dupont", "Lambert", "Fontaine", "Rousseau", "Vincent", "Muller", "Faure", "André",
-    "Mercier", "Blanc", "Guérin", "Boyer", "Garnier", "Chevalier", "François", "Legrand",
-    "Gauthier", "Perrin", "Robin", "Clément", "Morin", "Nicolas", "Henry", "Roussel", "Mathieu",
-    "Gautier", "Masson", "Marchand", "Duval", "Denis", "Dumont", "Marie", "Lemaire", "Noël",
+    "Martin",
+    "Bernard",
+    "Durand",
+    "Lefèvre",
+    "Moreau",
+    "Garcia",
+    "Roux",
+    "Fournier",
+    "Girard",
+    "Bonnet",
+    "Dupont",
+    "Lambert",
+    "Fontaine",
+    "Rousseau",
+    "Vincent",
+    "Muller",
+    "Faure",
+    "André",
+    "Mercier",
+    "Blanc",
+    "Guérin",
+    "Boyer",
+    "Garnier",
+    "Chevalier",
+    "François",
+    "Legrand",
+    "Gauthier",
+    "Perrin",
+    "Robin",
+    "Clément",
+    "Morin",
+    "Nicolas",
+    "Henry",
+    "Roussel",
+    "Mathieu",
+    "Gautier",
+    "Masson",
+    "Marchand",
+    "Duval",
+    "Denis",
+    "Dumont",
+    "Marie",
+    "Lemaire",
+    "Noël",
 ]
 
 # (name, city, postal code, street, OPCO, options it recruits for)
 COMPANIES = [
-    ("Aéro Tarn Industries", "Albi", "81000", "12 avenue de l'Industrie", "OPCO 2i", ["genindus", "materiaux"]),
+    (
+        "Aéro Tarn Industries",
+        "Albi",
+        "81000",
+        "12 avenue de l'Industrie",
+        "OPCO 2i",
+        ["genindus", "materiaux"],
+    ),
     ("Solaire d'Occitanie", "Toulouse", "31200", "45 chemin de la Lumière", "OPCO 2i", ["energies"]),
     ("Laboratoires du Sidobre", "Castres", "81100", "3 rue des Sources", "OPCO 2i", ["pharmagro"]),
     ("Fromageries de la Montagne Noire", "Mazamet", "81200", "8 route du Pic", "Ocapiat", ["pharmagro"]),
     ("Composites Garonne", "Colomiers", "31770", "27 rue des Fibres", "OPCO 2i", ["materiaux"]),
     ("Réseau Chaleur Albigeois", "Albi", "81000", "2 boulevard du Lude", "OPCO Atlas", ["energies"]),
-    ("Logistique Midi-Pyrénées", "Montauban", "82000", "150 avenue de Toulouse", "OPCO Mobilités", ["genindus"]),
+    (
+        "Logistique Midi-Pyrénées",
+        "Montauban",
+        "82000",
+        "150 avenue de Toulouse",
+        "OPCO Mobilités",
+        ["genindus"],
+    ),
     ("Cosmétiques des Causses", "Rodez", "12000", "6 rue du Causse", "OPCO 2i", ["pharmagro"]),
     ("Hydro Tarn Énergie", "Saint-Juéry", "81160", "1 quai de la Centrale", "OPCO 2i", ["energies"]),
-    ("Mécanique de précision Carmaux", "Carmaux", "81400", "19 rue de la Mine", "OPCO 2i", ["genindus", "materiaux"]),
-    ("Biscuiterie du Lauragais", "Castelnaudary", "11400", "4 allée des Moulins", "Ocapiat", ["pharmagro", "genindus"]),
+    (
+        "Mécanique de précision Carmaux",
+        "Carmaux",
+        "81400",
+        "19 rue de la Mine",
+        "OPCO 2i",
+        ["genindus", "materiaux"],
+    ),
+    (
+        "Biscuiterie du Lauragais",
+        "Castelnaudary",
+        "11400",
+        "4 allée des Moulins",
+        "Ocapiat",
+        ["pharmagro", "genindus"],
+    ),
     ("Bâtiment Durable Sud-Ouest", "Toulouse", "31100", "88 rue du Chantier", "Constructys", ["energies"]),
 ]
 
@@ -131,8 +225,13 @@ def load(today: datetime.date | None = None) -> DemoContext:
 
 
 def _load_staff(ctx: DemoContext) -> None:
-    in_group(ensure_person(ctx, "scolarite@example.com", "Sophie", "Vidal", phone="05 63 49 30 10"), StaffRole.SCOLARITE)
-    in_group(ensure_person(ctx, "midisup@example.com", "Marc", "Lopez", phone="05 31 61 83 70"), StaffRole.MIDISUP)
+    in_group(
+        ensure_person(ctx, "scolarite@example.com", "Sophie", "Vidal", phone="05 63 49 30 10"),
+        StaffRole.SCOLARITE,
+    )
+    in_group(
+        ensure_person(ctx, "midisup@example.com", "Marc", "Lopez", phone="05 31 61 83 70"), StaffRole.MIDISUP
+    )
     ensure_person(ctx, "admin@example.com", "Alex", "Informatique", is_staff=True, is_superuser=True)
     leads = {
         "genindus": ensure_person(ctx, "responsable.option@example.com", "Claire", "Delmas"),
@@ -145,7 +244,9 @@ def _load_staff(ctx: DemoContext) -> None:
         Option.objects.filter(code=code).update(lead=lead)
         ctx.options[code].lead = lead
     in_group(ensure_person(ctx, "tuteur.ecole@example.com", "Julien", "Rey"), StaffRole.SCHOOL_TUTOR)
-    for i, (first, last) in enumerate([("Nadia", "Benali"), ("Thomas", "Serres"), ("Hélène", "Crouzet"), ("Karim", "Mazars")]):
+    for i, (first, last) in enumerate(
+        [("Nadia", "Benali"), ("Thomas", "Serres"), ("Hélène", "Crouzet"), ("Karim", "Mazars")]
+    ):
         in_group(ensure_person(ctx, f"enseignant{i + 1}@example.com", first, last), StaffRole.SCHOOL_TUTOR)
 
 
@@ -154,43 +255,69 @@ def _load_companies(ctx: DemoContext) -> None:
     for index, (name, city, postal, street, opco, _options) in enumerate(COMPANIES, start=1):
         company, _ = Company.objects.update_or_create(
             siret=demo_siret(index),
-            defaults={"name": name, "city": city, "postal_code": postal, "address": street, "opco": opco,
-                      "phone": f"05 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"},
+            defaults={
+                "name": name,
+                "city": city,
+                "postal_code": postal,
+                "address": street,
+                "opco": opco,
+                "phone": "05 " + " ".join(str(rng.randint(10, 99)) for _ in range(4)),
+            },
         )
         ctx.companies.append(company)
         slug = f"entreprise{index}"
-        contact = ensure_person(ctx, f"rh.{slug}@example.com", rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
+        contact = ensure_person(
+            ctx, f"rh.{slug}@example.com", rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        )
         CompanyContact.objects.update_or_create(
-            user=contact, company=company,
+            user=contact,
+            company=company,
             defaults={"job_title": "Responsable RH", "is_hr_contact": True, "is_signatory": True},
         )
         for t in (1, 2):
-            tutor = ensure_person(ctx, f"tuteur{t}.{slug}@example.com", rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
+            tutor = ensure_person(
+                ctx, f"tuteur{t}.{slug}@example.com", rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            )
             # One tutor in five lacks the eligibility facts, so option leads have something to check.
             eligible = (index + t) % 5 != 0
             CompanyTutor.objects.update_or_create(
                 user=tutor,
-                defaults={"company": company, "job_title": "Ingénieur" if eligible else "Technicien supérieur",
-                          "has_engineering_degree": eligible and t == 1,
-                          "years_as_engineer": 6 if eligible else 2},
+                defaults={
+                    "company": company,
+                    "job_title": "Ingénieur" if eligible else "Technicien supérieur",
+                    "has_engineering_degree": eligible and t == 1,
+                    "years_as_engineer": 6 if eligible else 2,
+                },
             )
     # The demo company tutor works for the demo apprentice's company (Aéro Tarn Industries).
     tutor = ensure_person(ctx, "tuteur.entreprise@example.com", "Bruno", "Carrière", phone="05 63 00 00 01")
     CompanyTutor.objects.update_or_create(
         user=tutor,
-        defaults={"company": ctx.companies[0], "job_title": "Responsable amélioration continue",
-                  "has_engineering_degree": True, "years_as_engineer": 12},
+        defaults={
+            "company": ctx.companies[0],
+            "job_title": "Responsable amélioration continue",
+            "has_engineering_degree": True,
+            "years_as_engineer": 12,
+        },
     )
 
 
 def _load_apprenticeships(ctx: DemoContext) -> None:
     rng = random.Random(2026)
     school_tutors = list(User.objects.filter(groups__name=StaffRole.SCHOOL_TUTOR).order_by("email"))
-    by_option = {code: [c for c, spec in zip(ctx.companies, COMPANIES, strict=True) if code in spec[5]] for code in ctx.options}
+    by_option = {
+        code: [c for c, spec in zip(ctx.companies, COMPANIES, strict=True) if code in spec[5]]
+        for code in ctx.options
+    }
     demo_apprentice = ensure_person(ctx, "apprenti@example.com", "Lucie", "Fabre", phone="06 00 00 00 01")
     _upsert_apprenticeship(
-        ctx, demo_apprentice, ctx.companies[0], ctx.options["genindus"], ctx.cohorts[2],
-        ctx.people["tuteur.entreprise@example.com"], ctx.people["tuteur.ecole@example.com"],
+        ctx,
+        demo_apprentice,
+        ctx.companies[0],
+        ctx.options["genindus"],
+        ctx.cohorts[2],
+        ctx.people["tuteur.entreprise@example.com"],
+        ctx.people["tuteur.ecole@example.com"],
     )
     option_codes = sorted(ctx.options)
     for n in range(1, 40):
@@ -199,14 +326,24 @@ def _load_apprenticeships(ctx: DemoContext) -> None:
         company = by_option[code][n % len(by_option[code])]
         first, last = FIRST_NAMES[n % len(FIRST_NAMES)], LAST_NAMES[(n * 7) % len(LAST_NAMES)]
         apprentice = ensure_person(ctx, f"apprenti{n:02d}@example.com", first, last)
-        tutors = list(CompanyTutor.objects.filter(company=company).exclude(user__email="tuteur.entreprise@example.com").select_related("user"))
+        tutors = list(
+            CompanyTutor.objects.filter(company=company)
+            .exclude(user__email="tuteur.entreprise@example.com")
+            .select_related("user")
+        )
         company_tutor = tutors[n % len(tutors)].user
         # A few 1A apprentices still wait for a school tutor: a real to-do for scolarité.
-        school_tutor = None if (study_year == 1 and n % 3 == 0) else school_tutors[rng.randrange(len(school_tutors))]
-        _upsert_apprenticeship(ctx, apprentice, company, ctx.options[code], ctx.cohorts[study_year], company_tutor, school_tutor)
+        school_tutor = (
+            None if (study_year == 1 and n % 3 == 0) else school_tutors[rng.randrange(len(school_tutors))]
+        )
+        _upsert_apprenticeship(
+            ctx, apprentice, company, ctx.options[code], ctx.cohorts[study_year], company_tutor, school_tutor
+        )
 
 
-def _upsert_apprenticeship(ctx, apprentice, company, option, cohort, company_tutor, school_tutor) -> Apprenticeship:
+def _upsert_apprenticeship(
+    ctx, apprentice, company, option, cohort, company_tutor, school_tutor
+) -> Apprenticeship:
     start = school_year_start(cohort.entry_year) - datetime.timedelta(days=14)
     apprenticeship, _ = Apprenticeship.objects.update_or_create(
         apprentice=apprentice,

@@ -50,13 +50,21 @@ class InvitePersonForm(forms.Form):
         self.helper.layout = Layout(
             Fieldset(
                 _("Person"),
-                Div(Div("first_name", css_class="col-md-6"), Div("last_name", css_class="col-md-6"), css_class="row"),
+                Div(
+                    Div("first_name", css_class="col-md-6"),
+                    Div("last_name", css_class="col-md-6"),
+                    css_class="row",
+                ),
                 Div(Div("email", css_class="col-md-6"), Div("phone", css_class="col-md-6"), css_class="row"),
             ),
             Fieldset(
                 _("Role"),
                 "role",
-                Div(Div("company", css_class="col-md-6"), Div("job_title", css_class="col-md-6"), css_class="row"),
+                Div(
+                    Div("company", css_class="col-md-6"),
+                    Div("job_title", css_class="col-md-6"),
+                    css_class="row",
+                ),
                 "option",
             ),
             Fieldset(
@@ -114,7 +122,10 @@ class ApprenticeshipFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, help_text=_("Name, company or e-mail"))
     option = forms.ModelChoiceField(label=_("Option"), queryset=Option.objects.all(), required=False)
     study_year = forms.TypedChoiceField(
-        label=_("Study year"), choices=[("", "---------"), *StudyYear.choices], coerce=int, required=False,
+        label=_("Study year"),
+        choices=[("", "---------"), *StudyYear.choices],
+        coerce=int,
+        required=False,
         empty_value=None,
     )
     status = forms.ChoiceField(
@@ -139,8 +150,12 @@ class ApprenticeshipFilterForm(forms.Form):
 
 
 class AssignTutorsForm(forms.Form):
-    company_tutor = forms.ModelChoiceField(label=_("Company tutor"), queryset=User.objects.none(), required=False)
-    school_tutor = forms.ModelChoiceField(label=_("School tutor"), queryset=User.objects.none(), required=False)
+    company_tutor = forms.ModelChoiceField(
+        label=_("Company tutor"), queryset=User.objects.none(), required=False
+    )
+    school_tutor = forms.ModelChoiceField(
+        label=_("School tutor"), queryset=User.objects.none(), required=False
+    )
 
     def __init__(self, *args, apprenticeship, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,14 @@ from django.urls import reverse
 from apprentissage import rules as access
 
 # Pages a staff member without a second factor may still reach: enrolment, logout, i18n.
-_ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz", "/accessibilite/", "/donnees-personnelles/")
+_ALLOWED_PREFIXES = (
+    "/accounts/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+    "/accessibilite/",
+    "/donnees-personnelles/",
+)
 
 
 class RequireMFAMiddleware:
@@ -29,6 +36,4 @@ class RequireMFAMiddleware:
     def _has_mfa(request) -> bool:
         from allauth.mfa.models import Authenticator
 
-        return Authenticator.objects.filter(
-            user=request.user, type=Authenticator.Type.TOTP
-        ).exists()
+        return Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()

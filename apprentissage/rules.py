@@ -70,9 +70,7 @@ def is_school_tutor_of(user, apprenticeship) -> bool:
 
 @rules.predicate
 def is_option_lead_of(user, apprenticeship) -> bool:
-    return bool(
-        apprenticeship and user.is_authenticated and apprenticeship.option.lead_id == user.pk
-    )
+    return bool(apprenticeship and user.is_authenticated and apprenticeship.option.lead_id == user.pk)
 
 
 @rules.predicate

@@ -88,9 +88,7 @@ def headcount_by_option(school_year: SchoolYear | None) -> dict:
     counts: dict[tuple[int, int], int] = {}
     if school_year:
         for row in (
-            Apprenticeship.objects.current()
-            .values("option_id", "cohort__entry_year")
-            .annotate(n=Count("pk"))
+            Apprenticeship.objects.current().values("option_id", "cohort__entry_year").annotate(n=Count("pk"))
         ):
             study_year = school_year.start_year - row["cohort__entry_year"] + 1
             key = (row["option_id"], study_year)

@@ -1,13 +1,12 @@
 """Writes of the core: each function is one transaction; side effects in its docstring."""
 
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-
-from allauth.account.models import EmailAddress
-from allauth.account.utils import user_pk_to_url_str
 
 from apprentissage.enums import Role, StaffRole
 from apprentissage.mail import queue_templated_email
@@ -58,9 +57,15 @@ def invite_person(
         invited_by=invited_by,
     )
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
-    grant_role(user=user, role=role, company=company, job_title=job_title,
-               has_engineering_degree=has_engineering_degree,
-               years_as_engineer=years_as_engineer, option=option)
+    grant_role(
+        user=user,
+        role=role,
+        company=company,
+        job_title=job_title,
+        has_engineering_degree=has_engineering_degree,
+        years_as_engineer=years_as_engineer,
+        option=option,
+    )
     send_invitation(user=user)
     return user
 

@@ -27,9 +27,7 @@ if DEMO_MODE:
 else:
     SECRET_KEY = env("SECRET_KEY")
 
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEMO_MODE or DEBUG else []
-)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEMO_MODE or DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute address of the portal, used in e-mails sent from tasks (no request there).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

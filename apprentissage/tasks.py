@@ -25,4 +25,9 @@ def send_email(self, *, to: list[str], subject: str, body: str, html_body: str =
 @shared_task(name="apprentissage.ping", bind=True)
 def ping(self) -> dict:
     """Round trip through the broker, used by the health check and its test."""
-    return {"pong": True, "hostname": self.request.hostname}
+    delivery = self.request.delivery_info or {}
+    return {
+        "pong": True,
+        "eager": bool(self.request.is_eager),
+        "routing_key": delivery.get("routing_key"),
+    }

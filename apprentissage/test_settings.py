@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 
-from apprentissage.settings import *  # noqa: E402,F403
-from apprentissage.settings import DATABASES  # noqa: E402
+from apprentissage.settings import *  # noqa: F403
+from apprentissage.settings import DATABASES
 
 DEBUG = False
 DEMO_MODE = False

@@ -20,7 +20,11 @@ urlpatterns = [
     ),
     path("personnes/", people.person_list, name="person_list"),
     path("personnes/inviter/", people.person_invite, name="person_invite"),
-    path("personnes/<int:pk>/renvoyer-invitation/", people.person_resend_invitation, name="person_resend_invitation"),
+    path(
+        "personnes/<int:pk>/renvoyer-invitation/",
+        people.person_resend_invitation,
+        name="person_resend_invitation",
+    ),
     path("invitation/<str:uidb36>/<str:key>/", people.invitation_accept, name="invitation_accept"),
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("donnees-personnelles/", pages.personal_data, name="personal_data"),

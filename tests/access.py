@@ -30,7 +30,9 @@ class Case:
         return f"{self.url_name}[{self.label}]"
 
 
-def expect(default: int | str, *, anonymous: int | str = LOGIN, **overrides: int | str) -> dict[str, int | str]:
+def expect(
+    default: int | str, *, anonymous: int | str = LOGIN, **overrides: int | str
+) -> dict[str, int | str]:
     table = {persona: default for persona in PERSONAS}
     table["anonymous"] = anonymous
     unknown = set(overrides) - set(PERSONAS)

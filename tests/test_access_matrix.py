@@ -1,10 +1,10 @@
 """Every URL × every persona: anonymous → login, others' objects → 404, allowed → 200."""
 
 import pytest
+from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 
-from allauth.account.utils import user_pk_to_url_str
 from apprentissage.models import User
 
 from .access import CASES, LOGIN, Case, expect, project_url_names, staff_only
@@ -58,7 +58,12 @@ CASES.add(
         lambda w: reverse("person_invite"),
         staff_only(302),
         method="post",
-        data=lambda w: {"email": "nouveau@example.com", "first_name": "Noé", "last_name": "Neuf", "role": "midisup"},
+        data=lambda w: {
+            "email": "nouveau@example.com",
+            "first_name": "Noé",
+            "last_name": "Neuf",
+            "role": "midisup",
+        },
         unchanged=lambda w: User.objects.count(),
     ),
     Case(

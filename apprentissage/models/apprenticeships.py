@@ -1,9 +1,9 @@
 import rules
-from rules.contrib.models import RulesModel
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rules.contrib.models import RulesModel
 from simple_history.models import HistoricalRecords
 
 from apprentissage import rules as access

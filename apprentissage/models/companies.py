@@ -58,9 +58,7 @@ class CompanyContact(models.Model):
     class Meta:
         verbose_name = _("company contact")
         verbose_name_plural = _("company contacts")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "company"], name="unique_company_contact")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "company"], name="unique_company_contact")]
 
     def __str__(self):
         return f"{self.user} ({self.company})"
@@ -80,12 +78,8 @@ class CompanyTutor(models.Model):
     )
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="tutors")
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
-    has_engineering_degree = models.BooleanField(
-        _("holds an engineering degree"), default=False
-    )
-    years_as_engineer = models.PositiveSmallIntegerField(
-        _("years working as an engineer"), default=0
-    )
+    has_engineering_degree = models.BooleanField(_("holds an engineering degree"), default=False)
+    years_as_engineer = models.PositiveSmallIntegerField(_("years working as an engineer"), default=0)
     training_attended_on = models.DateField(
         _("tutor training attended on"),
         null=True,

@@ -92,5 +92,7 @@ def apprenticeship_assign_tutors(request, pk: int):
         messages.success(request, _("The tutors have been saved."))
         return redirect("apprenticeship_detail", pk=apprenticeship.pk)
     return render(
-        request, "apprentissage/apprenticeship_assign_tutors.html", {"apprenticeship": apprenticeship, "form": form}
+        request,
+        "apprentissage/apprenticeship_assign_tutors.html",
+        {"apprenticeship": apprenticeship, "form": form},
     )

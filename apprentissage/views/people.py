@@ -30,7 +30,9 @@ def person_list(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "apprentissage/person_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "apprentissage/person_list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
 
 
 @login_required
@@ -55,8 +57,9 @@ def person_invite(request):
         for warning in form.warnings:
             messages.warning(request, warning)
         messages.success(
-            request, _("%(person)s has been invited: an e-mail with a link to set a password is on its way.")
-            % {"person": person}
+            request,
+            _("%(person)s has been invited: an e-mail with a link to set a password is on its way.")
+            % {"person": person},
         )
         return redirect("person_list")
     return render(request, "apprentissage/person_invite.html", {"form": form})
@@ -68,7 +71,9 @@ def person_invite(request):
 def person_resend_invitation(request, pk: int):
     person = get_object_or_404(User, pk=pk)
     if person.last_login is not None:
-        messages.info(request, _("%(person)s has already signed in: no invitation needed.") % {"person": person})
+        messages.info(
+            request, _("%(person)s has already signed in: no invitation needed.") % {"person": person}
+        )
     else:
         resend_invitation(user=person)
         messages.success(request, _("A new invitation has been sent to %(email)s.") % {"email": person.email})

@@ -1,0 +1,136 @@
+"""The home page per role: its content, and a query count that does not grow with data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apprentissage.enums import StaffRole
+
+from . import factories as f
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_apprentice_sees_their_apprenticeship(world, login):
+    response = login(world["apprentice"]).get(reverse("home"))
+    assert response.context["own_apprenticeships"] == [world.own]
+    assert response.context["own_apprenticeships"][0].current_study_year == 2
+    assert response.context["followed"] == []
+    assert response.context["headcount"] is None
+    assert "Aéro Tarn Industries" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["company_tutor", "company_contact", "school_tutor", "option_lead"])
+def test_followers_see_only_their_apprentices(world, login, persona):
+    response = login(world[persona]).get(reverse("home"))
+    assert response.context["followed"] == [world.own]
+    page = response.content.decode()
+    assert str(world.own.apprentice) in page
+    assert str(world.other.apprentice) not in page
+
+
+@pytest.mark.parametrize("persona", ["scolarite", "midisup", "admin"])
+def test_program_staff_see_the_headcount(world, login, persona):
+    response = login(world[persona]).get(reverse("home"))
+    headcount = response.context["headcount"]
+    assert headcount["total"] == 2
+    genindus = next(row for row in headcount["rows"] if row["option"].code == "genindus")
+    assert genindus["cells"] == [0, 1, 0]  # cohort 2025 is in 2A in 2026-2027
+
+
+def test_scolarite_todos_list_apprenticeships_without_school_tutor(world, login):
+    world.other.school_tutor = None
+    world.other.save()
+    todos = login(world["scolarite"]).get(reverse("home")).context["todos"]
+    assert [t.count for t in todos] == [1]
+    assert "sans_tuteur_ecole" in todos[0].url
+
+
+def test_option_lead_todos_flag_ineligible_tutors(world, login):
+    profile = world["company_tutor"].company_tutor_profile
+    profile.has_engineering_degree = False
+    profile.years_as_engineer = 2
+    profile.save()
+    todos = login(world["option_lead"]).get(reverse("home")).context["todos"]
+    assert [t.count for t in todos] == [1]
+
+
+def test_outsider_has_no_role_and_is_told_so(world, login):
+    response = login(world["outsider"]).get(reverse("home"))
+    assert response.context["roles"] == []
+    assert response.context["todos"] == []
+
+
+def _add_apprenticeships(world, count):
+    """`count` more apprentices, each linked to every follower persona of `world.own`."""
+    for _ in range(count):
+        f.ApprenticeshipFactory(
+            company=world.own.company,
+            company_tutor=world["company_tutor"],
+            school_tutor=world["school_tutor"],
+            option=world.own.option,
+            school_tutor__groups=[StaffRole.SCHOOL_TUTOR],
+        )
+
+
+def _count_home_queries(client):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+# Queries per role, whatever the number of apprentices. Every request: savepoint and
+# release (ATOMIC_REQUESTS), session, user, and the session save (savepoint, update,
+# release) = 7; school year (1); roles_of: links, groups, company contacts, option lead,
+# plus the tutor profile when no apprenticeship says it (4-5); own or followed
+# apprentices, one query with their people (1-2); each to-do provider that applies (0-3);
+# the headcount for program staff (2); the menu's `has_perm` for a non-superuser
+# (ModelBackend's user and group permissions, 2).
+EXPECTED_HOME_QUERIES = {
+    "apprentice": 18,
+    "company_tutor": 16,
+    "company_contact": 17,
+    "school_tutor": 17,
+    "option_lead": 17,
+    "scolarite": 21,
+    "midisup": 19,
+    "admin": 19,
+}
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED_HOME_QUERIES))
+def test_home_queries_do_not_grow_with_apprentices(world, login, persona):
+    client = login(world[persona])
+    _add_apprenticeships(world, 4)  # 5 rows for the followers
+    small, _ = _count_home_queries(client)
+    _add_apprenticeships(world, 45)  # 50 rows
+    large, response = _count_home_queries(client)
+    assert small == large == EXPECTED_HOME_QUERIES[persona]
+    if persona in {"company_tutor", "school_tutor", "option_lead", "company_contact"}:
+        assert len(response.context["followed"]) == 50
+
+
+@pytest.mark.parametrize(
+    ("url_name", "persona"),
+    [
+        ("apprenticeship_list", "scolarite"),
+        ("apprenticeship_list", "school_tutor"),
+        ("person_list", "scolarite"),
+    ],
+)
+def test_list_queries_do_not_grow(world, login, url_name, persona):
+    client = login(world[persona])
+    _add_apprenticeships(world, 4)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse(url_name)).status_code == 200
+    _add_apprenticeships(world, 45)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(reverse(url_name))
+    assert len(small) == len(large)
+    assert len(response.context["page"]) == 50

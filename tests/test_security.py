@@ -1,0 +1,118 @@
+"""Security headers, production checks, MFA for staff, the health check."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from apprentissage.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_check_deploy_passes_with_production_settings(tmp_path):
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "apprentissage.settings",
+        "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnopqrstuvw",
+        "ALLOWED_HOSTS": "alternance.example.com",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNINGS" not in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_secret_key(tmp_path):
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "apprentissage.settings"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_security_headers(client, db):
+    response = client.get(reverse("accessibility"), secure=True)
+    csp = response["Content-Security-Policy"]
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"):
+        assert directive in csp
+    assert "unsafe-inline" not in csp
+    assert int(response["Strict-Transport-Security"].split("max-age=")[1].split(";")[0]) >= 365 * 24 * 3600
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_session_cookie_is_secure_and_expires(settings, world, login):
+    assert settings.SESSION_COOKIE_HTTPONLY
+    assert settings.SESSION_COOKIE_AGE <= 4 * 3600
+    assert settings.SESSION_SAVE_EVERY_REQUEST  # inactivity, not login time
+
+
+def test_no_inline_script_or_style_in_pages(world, login):
+    html = login(world["scolarite"]).get(reverse("home")).content.decode()
+    assert "<script>" not in html and " style=" not in html and "<style" not in html
+
+
+def test_footer_links_to_accessibility_and_personal_data(client, db):
+    html = client.get(reverse("accessibility")).content.decode()
+    assert reverse("accessibility") in html and reverse("personal_data") in html
+
+
+class TestMFARequiredForStaff:
+    @pytest.fixture(autouse=True)
+    def _required(self, settings):
+        settings.MFA_REQUIRED_FOR_STAFF = True
+
+    @pytest.mark.parametrize("persona", ["scolarite", "admin"])
+    def test_staff_without_totp_are_sent_to_enrol(self, world, login, persona):
+        response = login(world[persona]).get(reverse("home"))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("mfa_activate_totp")
+
+    def test_enrolment_pages_are_not_redirected_in_a_loop(self, world, login):
+        response = login(world["scolarite"]).get(reverse("mfa_activate_totp"))
+        # allauth may first ask to confirm the password (reauthentication): still its pages.
+        assert response.status_code == 200 or response["Location"].startswith("/accounts/reauthenticate/")
+        assert login(world["scolarite"]).get("/accounts/reauthenticate/").status_code == 200
+
+    def test_staff_with_totp_get_through(self, world, login):
+        from allauth.mfa.models import Authenticator
+
+        Authenticator.objects.create(
+            user=world["scolarite"], type=Authenticator.Type.TOTP, data={"secret": "x"}
+        )
+        assert login(world["scolarite"]).get(reverse("home")).status_code == 200
+
+    @pytest.mark.parametrize("persona", ["apprentice", "company_tutor", "midisup"])
+    def test_other_roles_are_not_forced(self, world, login, persona):
+        assert login(world[persona]).get(reverse("home")).status_code == 200
+
+
+class TestHealthz:
+    def test_healthy(self, client, db):
+        response = client.get(reverse("healthz"))
+        assert response.status_code == 200
+        assert response.json()["database"] == "ok"
+
+    def test_unreachable_broker_answers_503(self, client, db):
+        celery_app.conf.task_always_eager = False
+        old = celery_app.conf.broker_url
+        celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+        try:
+            response = client.get(reverse("healthz"))
+        finally:
+            celery_app.conf.task_always_eager = True
+            celery_app.conf.broker_url = old
+        assert response.status_code == 503
+        assert response.json() == {"status": "error", "database": "ok", "broker": "error"}
