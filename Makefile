@@ -29,7 +29,7 @@ check-system: $(STAMP)
 	  exit 1; }
 
 compilemessages: check-system
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(DEMO_ENV) $(PY) manage.py compilemessages --ignore=.venv -v0
 
 demo: check-system compilemessages
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
@@ -60,7 +60,7 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(DEMO_ENV) $(PY) manage.py makemessages -l fr --ignore=.venv --ignore=staticfiles --no-obsolete
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

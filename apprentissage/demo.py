@@ -186,14 +186,26 @@ def demo_siret(index: int) -> str:
     return luhn_complete(f"9{index:04d}0000" + "0001")
 
 
+def upsert(model, defaults: dict, **lookup):
+    """Create, or update only the fields that differ: a second run writes nothing
+    (and so adds no history entries)."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **defaults)
+    changed = [name for name, value in defaults.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, defaults[name])
+        obj.save(update_fields=changed)
+    return obj
+
+
 def ensure_person(ctx: DemoContext, email: str, first_name: str, last_name: str, **extra) -> User:
-    user, _created = User.objects.update_or_create(
-        email=email,
-        defaults={"first_name": first_name, "last_name": last_name, "password": ctx.password_hash, **extra},
-    )
-    EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
+    user = upsert(User, {"first_name": first_name, "last_name": last_name, **extra}, email=email)
+    if not user.password or not user.has_usable_password():
+        user.password = ctx.password_hash
+        user.save(update_fields=["password"])
+    upsert(EmailAddress, {"verified": True, "primary": True}, user=user, email=email)
     ctx.people[email] = user
     return user
 
@@ -215,8 +227,8 @@ def load(today: datetime.date | None = None) -> DemoContext:
     )
     for study_year in (1, 2, 3):
         entry = start - study_year + 1
-        ctx.cohorts[study_year], _ = Cohort.objects.update_or_create(
-            entry_year=entry, defaults={"name": f"Promotion {entry + 3}"}
+        ctx.cohorts[study_year] = upsert(
+            Cohort, entry_year=entry, defaults={"name": f"Promotion {entry + 3}"}
         )
     _load_staff(ctx)
     _load_companies(ctx)
@@ -253,7 +265,8 @@ def _load_staff(ctx: DemoContext) -> None:
 def _load_companies(ctx: DemoContext) -> None:
     rng = random.Random(2025)
     for index, (name, city, postal, street, opco, _options) in enumerate(COMPANIES, start=1):
-        company, _ = Company.objects.update_or_create(
+        company = upsert(
+            Company,
             siret=demo_siret(index),
             defaults={
                 "name": name,
@@ -269,7 +282,8 @@ def _load_companies(ctx: DemoContext) -> None:
         contact = ensure_person(
             ctx, f"rh.{slug}@example.com", rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         )
-        CompanyContact.objects.update_or_create(
+        upsert(
+            CompanyContact,
             user=contact,
             company=company,
             defaults={"job_title": "Responsable RH", "is_hr_contact": True, "is_signatory": True},
@@ -280,7 +294,8 @@ def _load_companies(ctx: DemoContext) -> None:
             )
             # One tutor in five lacks the eligibility facts, so option leads have something to check.
             eligible = (index + t) % 5 != 0
-            CompanyTutor.objects.update_or_create(
+            upsert(
+                CompanyTutor,
                 user=tutor,
                 defaults={
                     "company": company,
@@ -291,7 +306,8 @@ def _load_companies(ctx: DemoContext) -> None:
             )
     # The demo company tutor works for the demo apprentice's company (Aéro Tarn Industries).
     tutor = ensure_person(ctx, "tuteur.entreprise@example.com", "Bruno", "Carrière", phone="05 63 00 00 01")
-    CompanyTutor.objects.update_or_create(
+    upsert(
+        CompanyTutor,
         user=tutor,
         defaults={
             "company": ctx.companies[0],
@@ -345,7 +361,8 @@ def _upsert_apprenticeship(
     ctx, apprentice, company, option, cohort, company_tutor, school_tutor
 ) -> Apprenticeship:
     start = school_year_start(cohort.entry_year) - datetime.timedelta(days=14)
-    apprenticeship, _ = Apprenticeship.objects.update_or_create(
+    apprenticeship = upsert(
+        Apprenticeship,
         apprentice=apprentice,
         defaults={
             "company": company,
