@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apprentissage.enums import ApprenticeshipStatus, Role, StaffRole, StudyYear
 from apprentissage.models import Company, CompanyTutor, Option, User
+from apprentissage.models.users import EmailFrequency
 
 INVITABLE_ROLES = [
     (Role.COMPANY_TUTOR.value, Role.COMPANY_TUTOR.label),
@@ -185,3 +186,33 @@ class PersonFilterForm(forms.Form):
             Div("invitation", css_class="col-md-4"),
             Div(Submit("filter", _("Filter"), css_class="btn-secondary"), css_class="col-md-3"),
         )
+
+
+class NotificationPreferencesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["email_frequency"]
+        widgets = {"email_frequency": forms.RadioSelect}
+
+    def __init__(self, *args, default_label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["email_frequency"]
+        field.label = _("How would you like to receive notification e-mails?")
+        field.choices = [("", default_label), *EmailFrequency.choices]
+        field.required = False
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+
+class VerificationCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=20,
+        help_text=_("The 12-character code printed under the signature on the PDF."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.add_input(Submit("verify", _("Verify")))

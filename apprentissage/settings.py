@@ -12,6 +12,7 @@ Two switches matter:
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -196,7 +197,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "daily-digest": {
+        "task": "apprentissage.send_daily_digests",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}
 
 # Security
 SESSION_COOKIE_HTTPONLY = True

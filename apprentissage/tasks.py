@@ -31,3 +31,10 @@ def ping(self) -> dict:
         "eager": bool(self.request.is_eager),
         "routing_key": delivery.get("routing_key"),
     }
+
+
+@shared_task(name="apprentissage.send_daily_digests")
+def send_daily_digests() -> int:
+    from apprentissage.notifications import send_daily_digests as send
+
+    return send()

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from apprentissage.views import apprenticeships, home, pages, people
+from apprentissage.views import account, apprenticeships, home, pages, people
 
 admin.site.site_header = _("Apprenticeship portal — administration")
 admin.site.site_title = _("Apprenticeship portal")
@@ -26,6 +26,9 @@ urlpatterns = [
         name="person_resend_invitation",
     ),
     path("invitation/<str:uidb36>/<str:key>/", people.invitation_accept, name="invitation_accept"),
+    path("compte/notifications/", account.preferences, name="account_preferences"),
+    path("notifications/<int:pk>/", account.notification_open, name="notification_open"),
+    path("verifier-signature/", account.signature_verification, name="signature_verification"),
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("donnees-personnelles/", pages.personal_data, name="personal_data"),
     path("demo/boite-mail/", pages.demo_outbox, name="demo_outbox"),

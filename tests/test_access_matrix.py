@@ -5,13 +5,17 @@ from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 
-from apprentissage.models import User
+from apprentissage.models import Notification, User
 
 from .access import CASES, LOGIN, Case, expect, project_url_names, staff_only
 from .conftest import PERSONAS
 
 LINKED = dict(apprentice=200, company_tutor=200, company_contact=200, school_tutor=200, option_lead=200)
 PROGRAM_STAFF = dict(scolarite=200, midisup=200, admin=200)
+
+
+def _notification_for(user):
+    return Notification.objects.create(recipient=user, title="Fiche à signer", url="/")
 
 
 def _invitation_url(world):
@@ -75,6 +79,28 @@ CASES.add(
         unchanged=lambda w: User.objects.values_list("invited_at", flat=True).get(pk=w.own.apprentice.pk),
     ),
     Case("invitation_accept", "valid link", _invitation_url, expect(200, anonymous=200)),
+    Case("account_preferences", "", lambda w: reverse("account_preferences"), expect(200)),
+    Case(
+        "account_preferences",
+        "post",
+        lambda w: reverse("account_preferences"),
+        expect(302),
+        method="post",
+        data=lambda w: {"email_frequency": "daily"},
+    ),
+    Case(
+        "notification_open",
+        "the apprentice's own",
+        lambda w: reverse("notification_open", args=[_notification_for(w["apprentice"]).pk]),
+        expect(404, apprentice=302),
+        unchanged=lambda w: list(Notification.objects.values_list("read_at", flat=True)),
+    ),
+    Case(
+        "signature_verification",
+        "",
+        lambda w: reverse("signature_verification") + "?code=ABCDEFGHJKMN",
+        expect(200, anonymous=200),
+    ),
     Case("accessibility", "", lambda w: reverse("accessibility"), expect(200, anonymous=200)),
     Case("personal_data", "", lambda w: reverse("personal_data"), expect(200, anonymous=200)),
     Case("demo_outbox", "outside demo mode", lambda w: reverse("demo_outbox"), expect(404, anonymous=404)),

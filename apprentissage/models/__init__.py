@@ -1,7 +1,9 @@
 from .academics import Cohort, Option, SchoolYear
 from .apprenticeships import Apprenticeship
+from .audit import Signature, TransitionLog
 from .companies import Company, CompanyContact, CompanyTutor
 from .mail import OutboxEmail
+from .notifications import Notification
 from .users import User
 
 __all__ = [
@@ -10,8 +12,11 @@ __all__ = [
     "Company",
     "CompanyContact",
     "CompanyTutor",
+    "Notification",
     "Option",
     "OutboxEmail",
     "SchoolYear",
+    "Signature",
+    "TransitionLog",
     "User",
 ]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboxEmail(models.Model):
@@ -8,8 +9,8 @@ class OutboxEmail(models.Model):
     Outside demo mode nothing writes here: real mail goes to the SMTP server.
     """
 
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-    to = models.TextField(_("to"))
+    sent_at = models.DateTimeField(_("sending date"), auto_now_add=True)
+    to = models.TextField(pgettext_lazy("e-mail", "recipients"))
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("text body"))
     html_body = models.TextField(_("HTML body"), blank=True)

@@ -29,13 +29,18 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+class EmailFrequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("One e-mail per event")
+    DAILY_DIGEST = "daily", _("One daily digest")
+
+
 class User(AbstractUser):
     """A person: the e-mail address is the login."""
 
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    invited_at = models.DateTimeField(_("invitation date"), null=True, blank=True)
     invited_by = models.ForeignKey(
         "self",
         verbose_name=_("invited by"),
@@ -43,6 +48,11 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+
+    # Empty: the default of the person's role (company tutors get the digest).
+    email_frequency = models.CharField(
+        _("notification e-mails"), max_length=10, choices=EmailFrequency.choices, blank=True
     )
 
     USERNAME_FIELD = "email"

@@ -29,6 +29,7 @@ def home(request):
         "roles": roles,
         "school_year": school_year,
         "todos": todos_for(user),
+        "notifications": list(user.notifications.filter(read_at__isnull=True)[:10]),
         "own_apprenticeships": own,
         "followed": followed,
         "headcount": headcount_by_option(school_year) if access.is_program_staff(user) else None,

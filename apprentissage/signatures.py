@@ -1,0 +1,169 @@
+"""The portal's one signature mechanism (eIDAS simple electronic signature, or paper).
+
+A signable document implements `signed_content() -> dict`: the fields that the
+signature covers. Its SHA-256 (canonical JSON) is recorded at signing; while a valid
+signature exists the document is frozen (`is_frozen`), and only scolarité can reopen it,
+which voids the signature (kept, with who and why).
+"""
+
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apprentissage.models import Signature
+
+MAX_SCAN_BYTES = 10 * 1024 * 1024
+
+
+class FrozenDocument(Exception):
+    """A signed document cannot be changed (scolarité may reopen it)."""
+
+
+@dataclass(frozen=True)
+class SignerEvidence:
+    """What the request tells about the signer's gesture."""
+
+    typed_name: str
+    ip_address: str | None
+    user_agent: str
+
+    @classmethod
+    def from_request(cls, request, typed_name: str) -> "SignerEvidence":
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        ip = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")
+        return cls(
+            typed_name=typed_name.strip(),
+            ip_address=ip or None,
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
+        )
+
+
+def content_hash(document) -> str:
+    payload = json.dumps(
+        document.signed_content(), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def signatures_of(document) -> models.QuerySet[Signature]:
+    return Signature.objects.filter(
+        content_type=ContentType.objects.get_for_model(document), object_id=document.pk
+    ).select_related("signer", "uploaded_by", "voided_by")
+
+
+def valid_signature(document) -> Signature | None:
+    return signatures_of(document).filter(voided_at__isnull=True).last()
+
+
+def is_frozen(document) -> bool:
+    return signatures_of(document).filter(voided_at__isnull=True).exists()
+
+
+def ensure_editable(document) -> None:
+    if is_frozen(document):
+        raise FrozenDocument(_("This document is signed: it can no longer be changed."))
+
+
+def _normalized(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).replace("-", " ").split())
+
+
+def typed_name_matches(user, typed_name: str) -> bool:
+    """The signer types their own first and last name (accents, case and order aside)."""
+    expected = sorted(_normalized(f"{user.first_name} {user.last_name}").split())
+    return bool(expected) and sorted(_normalized(typed_name).split()) == expected
+
+
+def sign_online(document, *, signer, purpose: str, evidence: SignerEvidence) -> Signature:
+    """Record an online signature. Call inside the transition that signs (one transaction)."""
+    if not typed_name_matches(signer, evidence.typed_name):
+        raise ValidationError(
+            _("Type your first and last name exactly as on your account: %(name)s.")
+            % {"name": f"{signer.first_name} {signer.last_name}"}
+        )
+    ensure_editable(document)
+    return Signature.objects.create(
+        content_type=ContentType.objects.get_for_model(document),
+        object_id=document.pk,
+        purpose=purpose,
+        method=Signature.Method.ONLINE,
+        signer=signer,
+        signer_name=evidence.typed_name,
+        ip_address=evidence.ip_address,
+        user_agent=evidence.user_agent,
+        content_sha256=content_hash(document),
+    )
+
+
+def validate_scan(scan) -> None:
+    if scan.size > MAX_SCAN_BYTES:
+        raise ValidationError(_("The scan is too large (10 MB at most)."))
+    head = scan.read(5)
+    scan.seek(0)
+    if head != b"%PDF-":
+        raise ValidationError(_("The scan must be a PDF file."))
+
+
+def sign_on_paper(
+    document, *, uploaded_by, purpose: str, signer_name: str, scan, signed_on=None
+) -> Signature:
+    """Record a paper signature: scolarité uploads the signed scan (PDF)."""
+    validate_scan(scan)
+    ensure_editable(document)
+    signed_at = timezone.now()
+    if signed_on:
+        signed_at = timezone.make_aware(timezone.datetime.combine(signed_on, timezone.datetime.min.time()))
+    signature = Signature(
+        content_type=ContentType.objects.get_for_model(document),
+        object_id=document.pk,
+        purpose=purpose,
+        method=Signature.Method.PAPER,
+        signer_name=signer_name.strip(),
+        signed_at=signed_at,
+        uploaded_by=uploaded_by,
+        content_sha256=content_hash(document),
+    )
+    signature.scan.save(f"{signature.verification_code}.pdf", scan, save=False)
+    signature.save()
+    return signature
+
+
+@transaction.atomic
+def void_signatures(document, *, by, reason: str) -> int:
+    """Reopen a signed document: its signatures stay on record, voided with the reason."""
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for reopening the document."))
+    return (
+        signatures_of(document)
+        .filter(voided_at__isnull=True)
+        .update(voided_at=timezone.now(), voided_by=by, void_reason=reason.strip())
+    )
+
+
+@dataclass(frozen=True)
+class Verification:
+    signature: Signature
+    document: object
+    current_sha256: str
+
+    @property
+    def content_unchanged(self) -> bool:
+        return self.current_sha256 == self.signature.content_sha256
+
+
+def verify(code: str) -> Verification | None:
+    code = "".join(code.split()).upper()
+    signature = Signature.objects.select_related("signer", "voided_by").filter(verification_code=code).first()
+    if signature is None or signature.document is None:
+        return None
+    return Verification(
+        signature=signature, document=signature.document, current_sha256=content_hash(signature.document)
+    )
