@@ -1,11 +1,11 @@
 """The portal's one workflow mechanism.
 
-A document model has a state field (a `TextChoices`) and declares its transitions in a
-`Workflow`. `apply_transition` is the only way to change such a state: it locks the row,
-checks the start state, the actor's permission and the transition's requirements, saves
-the new state, writes the audit entry (`TransitionLog`) and runs the transition's side
-effects (notifications are queued after commit). Two concurrent clicks: exactly one wins,
-the other gets `TransitionConflict` (HTTP 409).
+A document model has a state field (a `TextChoices`); its app declares the transitions in
+a `Workflow` (in `<app>/workflows.py`). `apply_transition` is the only way to change such
+a state: it locks the row, checks the start state, the actor's permission and the
+transition's requirements, saves the new state, writes the audit entry (`TransitionLog`)
+and runs the transition's side effects (notifications are queued after commit).
+Two concurrent clicks: exactly one wins, the other gets `TransitionConflict` (HTTP 409).
 """
 
 from collections.abc import Callable, Iterable
@@ -57,6 +57,8 @@ class Transition:
     effects: tuple[Callable[..., None], ...] = ()
     # Bootstrap colour of the button; "danger" ones ask for confirmation
     style: str = "primary"
+    # fired by the portal itself as the effect of another transition, never a button
+    automatic: bool = False
 
     def starts_from(self, state: str) -> bool:
         return state in self.sources
@@ -83,25 +85,40 @@ class Workflow:
     def available(self, user, obj) -> list[Transition]:
         """Transitions `user` may fire on `obj` now (for buttons and to-do lists)."""
         state = self.state_of(obj)
-        return [t for t in self.transitions if t.starts_from(state) and t.allowed(user, obj)]
+        return [
+            t for t in self.transitions if not t.automatic and t.starts_from(state) and t.allowed(user, obj)
+        ]
 
     def names(self) -> Iterable[str]:
         return self._by_name
 
 
-def history_of(obj) -> models.QuerySet[TransitionLog]:
-    return TransitionLog.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
-    ).select_related("actor")
+def history_of(workflow: Workflow, obj) -> list[TransitionLog]:
+    """The audit trail of `obj`, each entry labelled for people (action, from, to)."""
+    states = dict(type(obj)._meta.get_field(workflow.state_field).flatchoices)
+    logs = list(
+        TransitionLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).select_related("actor")
+    )
+    for log in logs:
+        transition = workflow._by_name.get(log.transition)
+        log.action_label = transition.label if transition else log.transition
+        log.from_label = states.get(log.from_state, log.from_state)
+        log.to_label = states.get(log.to_state, log.to_state)
+    return logs
 
 
-def apply_transition(obj, name: str, *, actor, comment: str = "", **effect_kwargs):
-    """Fire transition `name` of `obj`'s workflow as `actor`; return the updated object.
+def apply_transition(
+    workflow: Workflow, obj, name: str, *, actor, comment: str = "", by_system: bool = False, **effect_kwargs
+):
+    """Fire transition `name` of `workflow` on `obj` as `actor`; return the updated object.
 
     Raises TransitionConflict (wrong state, e.g. a second click), TransitionNotAllowed
     (wrong person) or TransitionBlocked (a requirement is not met). Changes nothing then.
+    Automatic transitions are fired only by the portal itself (`by_system=True`), as the
+    effect of a person's action; `actor` is then that person, for the audit trail.
     """
-    workflow: Workflow = type(obj).workflow
     transition = workflow.get(name)
     with transaction.atomic():
         locked = type(obj).objects.select_for_update().get(pk=obj.pk)
@@ -112,7 +129,7 @@ def apply_transition(obj, name: str, *, actor, comment: str = "", **effect_kwarg
                 _("This action has already been done or is no longer possible (current state: %(state)s).")
                 % {"state": shown}
             )
-        if not transition.allowed(actor, locked):
+        if transition.automatic != by_system or not (by_system or transition.allowed(actor, locked)):
             raise TransitionNotAllowed(_("You may not do this on this document."))
         comment = (comment or "").strip()
         if transition.comment_required and not comment:

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RecruitmentConfig(AppConfig):
     name = "recruitment"
     verbose_name = _("Recruitment")
+
+    def ready(self):
+        from recruitment import todos  # noqa: F401  (registers the recruitment to-dos)

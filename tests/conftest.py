@@ -3,6 +3,7 @@
 `world.other` is an apprenticeship none of the linked personas has anything to do with.
 """
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -11,11 +12,14 @@ from django.conf import settings
 
 from apprentissage.enums import StaffRole
 from apprentissage.models import Apprenticeship, User
+from recruitment.models import Candidate, Dossier
+from recruitment.services import start_dossier
 
 from . import factories as f
 
 PERSONAS = [
     "anonymous",
+    "candidate",
     "apprentice",
     "company_tutor",
     "company_contact",
@@ -33,6 +37,10 @@ class World:
     own: Apprenticeship
     other: Apprenticeship
     people: dict[str, User | None]
+    # Recruitment: the candidate's dossier with world's company contact, in GenIndus
+    # (led by the option lead); and one nobody of the personas is linked to.
+    dossier: Dossier | None = None
+    other_dossier: Dossier | None = None
 
     def __getitem__(self, persona: str) -> User | None:
         return self.people[persona]
@@ -79,8 +87,32 @@ def world(db) -> World:
         option=energies,
     )
     f.CompanyContactFactory(company=other_company)
+    candidate = Candidate.objects.create(
+        user=f.UserFactory(email="candidat@example.com"),
+        cohort=f.CohortFactory(entry_year=2027),
+        option=genindus,
+        birth_date=datetime.date(2005, 3, 14),
+        diploma="but",
+    )
+    dossier = start_dossier(
+        candidate=candidate, contact_email=contact.email, contact_first_name="A", contact_last_name="B"
+    )
+    stranger = Candidate.objects.create(
+        user=f.UserFactory(),
+        cohort=candidate.cohort,
+        option=energies,
+        birth_date=datetime.date(2004, 1, 2),
+        diploma="bts",
+    )
+    other_dossier = start_dossier(
+        candidate=stranger,
+        contact_email="rh@solaire.example.com",
+        contact_first_name="C",
+        contact_last_name="D",
+    )
     people = {
         "anonymous": None,
+        "candidate": candidate.user,
         "apprentice": own.apprentice,
         "company_tutor": tutor,
         "company_contact": contact,
@@ -91,7 +123,7 @@ def world(db) -> World:
         "admin": f.UserFactory(email="admin@example.com", is_staff=True, is_superuser=True),
         "outsider": f.UserFactory(email="inconnu@example.com"),
     }
-    return World(own=own, other=other, people=people)
+    return World(own=own, other=other, people=people, dossier=dossier, other_dossier=other_dossier)
 
 
 @pytest.fixture

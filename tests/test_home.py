@@ -89,18 +89,19 @@ def _count_home_queries(client):
 # release (ATOMIC_REQUESTS), session, user, and the session save (savepoint, update,
 # release) = 7; school year (1); roles_of: links, groups, company contacts, option lead,
 # plus the tutor profile when no apprenticeship says it (4-5); own or followed
-# apprentices, one query with their people (1-2); unread notifications (1); each to-do
-# provider that applies (0-3); the headcount for program staff (2); the menu's `has_perm` for a non-superuser
-# (ModelBackend's user and group permissions, 2).
+# apprentices, one query with their people (1-2); unread notifications (1); to-do
+# providers: core (0-3), recruitment's candidate, company contact and option lead
+# (3, plus 1 for scolarité or MidiSup); the headcount for program staff (2); the menu's
+# `has_perm` for a non-superuser (ModelBackend's permissions 2, recruitment roles 2).
 EXPECTED_HOME_QUERIES = {
-    "apprentice": 19,
-    "company_tutor": 17,
-    "company_contact": 18,
-    "school_tutor": 18,
-    "option_lead": 18,
-    "scolarite": 22,
-    "midisup": 20,
-    "admin": 20,
+    "apprentice": 24,
+    "company_tutor": 22,
+    "company_contact": 23,
+    "school_tutor": 23,
+    "option_lead": 23,
+    "scolarite": 28,
+    "midisup": 26,
+    "admin": 24,
 }
 
 

@@ -27,7 +27,8 @@ def test_notify_mails_immediate_recipients_after_commit(world, django_capture_on
             title="Fiche de liaison à relire",
             url="/apprentissages/1/",
         )
-    assert Notification.objects.count() == 2  # None and the duplicate are skipped
+    # None and the duplicate are skipped
+    assert Notification.objects.filter(title="Fiche de liaison à relire").count() == 2
     assert [m.to for m in mail.outbox] == [[world["school_tutor"].email]]
     assert "Fiche de liaison à relire" in mail.outbox[0].subject
     assert "http://127.0.0.1:8000/apprentissages/1/" in mail.outbox[0].body

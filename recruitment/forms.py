@@ -1,0 +1,385 @@
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apprentissage.models import Cohort, Option
+from apprentissage.signatures import MAX_SCAN_BYTES, validate_scan
+from apprentissage.tabular import Column
+
+from .enums import DossierState
+from .models import AccordPrealable, Candidate, MissionSheet
+
+
+def _row(*fields, cols=6):
+    return Div(*[Div(f, css_class=f"col-md-{cols}") for f in fields], css_class="row")
+
+
+class CandidateForm(forms.Form):
+    """An admitted candidate, typed by scolarité or read from one line of an import."""
+
+    email = forms.EmailField(label=_("E-mail address"))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    option = forms.ModelChoiceField(
+        label=_("Option applied for"), queryset=Option.objects.all(), to_field_name="name"
+    )
+    entry_year = forms.IntegerField(
+        label=_("Entry year (cohort)"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_("The year of the rentrée in 1st year, e.g. 2027."),
+    )
+    diploma = forms.ChoiceField(
+        label=_("Highest diploma"), choices=Candidate._meta.get_field("diploma").choices
+    )
+    diploma_title = forms.CharField(label=_("Diploma title"), max_length=200, required=False)
+    file_score = forms.DecimalField(label=_("File review (/20)"), min_value=0, max_value=20, required=False)
+    interview_score = forms.DecimalField(
+        label=_("Motivation interview (/20)"), min_value=0, max_value=20, required=False
+    )
+    test_score = forms.DecimalField(
+        label=_("Maths and French test (/20)"), min_value=0, max_value=20, required=False
+    )
+    english_score = forms.DecimalField(
+        label=_("English oral (/20)"), min_value=0, max_value=20, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Candidate"),
+                _row("first_name", "last_name"),
+                _row("email", "phone"),
+                _row("birth_date", "diploma"),
+                "diploma_title",
+            ),
+            Fieldset(
+                _("Admission"),
+                _row("option", "entry_year"),
+                _row("file_score", "interview_score", "test_score", "english_score", cols=3),
+            ),
+            Submit("submit", _("Record the candidate")),
+        )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        email, year = cleaned.get("email"), cleaned.get("entry_year")
+        already = Candidate.objects.filter(user__email__iexact=email, cohort__entry_year=year)
+        if email and year and already.exists():
+            self.add_error("email", _("This candidate is already recorded for this cohort."))
+        return cleaned
+
+
+# The import file's columns: the same fields as the form, headed in French as in the template.
+CANDIDATE_COLUMNS = [
+    Column("last_name", "Nom", example="Fabre"),
+    Column("first_name", "Prénom", example="Lucie"),
+    Column("email", "E-mail", example="lucie.fabre@example.com"),
+    Column("phone", "Téléphone", required=False, example="06 00 00 00 00"),
+    Column("birth_date", "Date de naissance", example="14/03/2005"),
+    Column("diploma", "Diplôme", example="but"),
+    Column(
+        "diploma_title", "Intitulé du diplôme", required=False, example="BUT Génie mécanique et productique"
+    ),
+    Column("option", "Option", example="GenIndus"),
+    Column("entry_year", "Promotion (année d'entrée)", example="2027"),
+    Column("file_score", "Dossier (/20)", required=False, example="15"),
+    Column("interview_score", "Entretien (/20)", required=False, example="16"),
+    Column("test_score", "Test maths-français (/20)", required=False, example="13,5"),
+    Column("english_score", "Oral d'anglais (/20)", required=False, example="14"),
+]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (.xlsx or .csv)"),
+        help_text=_("Use the template: one candidate per line, headers on the first line."),
+    )
+    only_valid_rows = forms.BooleanField(
+        label=_("Import the correct lines even if others have errors"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("preview", _("Check the file")))
+
+
+class StartDossierForm(forms.Form):
+    contact_first_name = forms.CharField(label=_("Contact's first name"), max_length=150)
+    contact_last_name = forms.CharField(label=_("Contact's last name"), max_length=150)
+    contact_email = forms.EmailField(
+        label=_("Contact's e-mail address"),
+        help_text=_("The person who will fill in and sign the accord préalable."),
+    )
+    company_name = forms.CharField(label=_("Company name"), max_length=200, required=False)
+
+    def __init__(self, *args, candidate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidate = candidate
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            _row("contact_first_name", "contact_last_name"),
+            _row("contact_email", "company_name"),
+            Submit("submit", _("Invite my future employer")),
+        )
+
+    def clean_contact_email(self):
+        email = self.cleaned_data["contact_email"].strip().lower()
+        if email == self.candidate.user.email:
+            raise forms.ValidationError(_("Enter your employer's address, not your own."))
+        return email
+
+
+class VersionedForm(forms.ModelForm):
+    """A shared draft: the version it was read at travels with the form (optimistic lock)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def draft_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class AccordForm(VersionedForm):
+    class Meta:
+        model = AccordPrealable
+        fields = [
+            "company_name",
+            "siret",
+            "address",
+            "postal_code",
+            "city",
+            "opco",
+            "hr_first_name",
+            "hr_last_name",
+            "hr_email",
+            "hr_phone",
+            "tutor_first_name",
+            "tutor_last_name",
+            "tutor_email",
+            "tutor_phone",
+            "tutor_job_title",
+            "tutor_has_engineering_degree",
+            "tutor_years_as_engineer",
+            "start_date",
+            *AccordPrealable.COMMITMENT_FIELDS,
+        ]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "version",
+            Fieldset(
+                _("The company"),
+                _row("company_name", "siret"),
+                "address",
+                _row("postal_code", "city", cols=4),
+                "opco",
+            ),
+            Fieldset(
+                _("HR contact (MidiSup's contact for the contract)"),
+                _row("hr_first_name", "hr_last_name"),
+                _row("hr_email", "hr_phone"),
+            ),
+            Fieldset(
+                _("Company tutor"),
+                HTML(
+                    '<p class="form-text">{}</p>'.format(
+                        _(
+                            "The tutor holds a title equivalent to the diploma sought (an engineer), "
+                            "or has worked as an engineer for more than 3 years."
+                        )
+                    )
+                ),
+                _row("tutor_first_name", "tutor_last_name"),
+                _row("tutor_email", "tutor_phone"),
+                "tutor_job_title",
+                _row("tutor_has_engineering_degree", "tutor_years_as_engineer"),
+            ),
+            Fieldset(_("Contract"), "start_date"),
+            Fieldset(
+                _("Remote-learning commitments"),
+                HTML(
+                    '<p class="form-text">{}</p>'.format(
+                        _(
+                            "Part of the academic training is followed at work, in sessions of 3.5 hours. "
+                            "Tick each commitment: all are required to sign."
+                        )
+                    )
+                ),
+                *[Field(name) for name in AccordPrealable.COMMITMENT_FIELDS],
+            ),
+            Submit("save", _("Save the draft")),
+        )
+        for name in (
+            "company_name",
+            "siret",
+            "address",
+            "postal_code",
+            "city",
+            "hr_first_name",
+            "hr_last_name",
+            "hr_email",
+            "tutor_first_name",
+            "tutor_last_name",
+            "tutor_email",
+            "tutor_job_title",
+            "start_date",
+        ):
+            self.fields[name].widget.attrs["aria-required"] = "true"
+
+    def clean_siret(self):
+        return "".join(self.cleaned_data["siret"].split())
+
+    def clean_start_date(self):
+        start = self.cleaned_data["start_date"]
+        if start and start < datetime.date.today() - datetime.timedelta(days=365):
+            raise forms.ValidationError(_("This start date is more than a year ago: check the year."))
+        return start
+
+    @property
+    def warnings(self) -> list[str]:
+        if self.is_bound and self.is_valid() and not self.instance.tutor_is_eligible:
+            return [
+                str(
+                    _(
+                        "The tutor designated holds no engineering degree and has not worked as an engineer "
+                        "for more than 3 years: the option lead will be told."
+                    )
+                )
+            ]
+        return []
+
+
+class MissionSheetForm(VersionedForm):
+    class Meta:
+        model = MissionSheet
+        fields = list(MissionSheet.CONTENT_FIELDS)
+        widgets = {f"year{y}_missions": forms.Textarea(attrs={"rows": 5}) for y in MissionSheet.YEARS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        years = [
+            Fieldset(
+                _("Year %(year)d") % {"year": year},
+                f"year{year}_missions",
+                _row(f"year{year}_family", f"year{year}_level"),
+            )
+            for year in MissionSheet.YEARS
+        ]
+        self.helper.layout = Layout("version", *years, Submit("save", _("Save the draft")))
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
+    )
+
+
+class SignForm(forms.Form):
+    typed_name = forms.CharField(label=_("Type your first and last name"), max_length=200)
+    consent = forms.BooleanField(
+        label=_(
+            "I have read the accord préalable and sign it on behalf of the company, including its "
+            "remote-learning commitments."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class PaperSignatureForm(forms.Form):
+    signer_name = forms.CharField(label=_("Name of the signatory on the paper"), max_length=200)
+    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    scan = forms.FileField(
+        label=_("Signed scan (PDF, 10 MB at most)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+
+    def clean_scan(self):
+        scan = self.cleaned_data["scan"]
+        validate_scan(scan)
+        return scan
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.max_bytes = MAX_SCAN_BYTES
+
+
+class MilestoneForm(forms.Form):
+    on_date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=datetime.date.today
+    )
+
+    def clean_on_date(self):
+        on_date = self.cleaned_data["on_date"]
+        if on_date > datetime.date.today():
+            raise forms.ValidationError(_("This date is in the future."))
+        return on_date
+
+
+class BoardFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, help_text=_("Candidate, company or SIRET"))
+    option = forms.ModelChoiceField(label=_("Option"), queryset=Option.objects.all(), required=False)
+    state = forms.ChoiceField(
+        label=_("State"), choices=[("", "---------"), *DossierState.choices], required=False
+    )
+    stale_days = forms.IntegerField(
+        label=_("Not moved for (days)"), min_value=1, max_value=365, initial=7, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "row g-2 align-items-end"
+        self.helper.layout = Layout(
+            Div("q", css_class="col-md-3"),
+            Div("option", css_class="col-md-2"),
+            Div("state", css_class="col-md-3"),
+            Div("stale_days", css_class="col-md-2"),
+            Div(Submit("filter", _("Filter"), css_class="btn-secondary"), css_class="col-md-2"),
+        )
+
+
+class CapacityForm(forms.Form):
+    option = forms.ModelChoiceField(label=_("Option"), queryset=Option.objects.all())
+    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.all())
+    places = forms.IntegerField(label=_("Places"), min_value=0, max_value=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_class = "row g-2 align-items-end"
+        self.helper.layout = Layout(
+            Div("option", css_class="col-md-4"),
+            Div("cohort", css_class="col-md-3"),
+            Div("places", css_class="col-md-2"),
+            Div(Submit("save", _("Save")), css_class="col-md-3"),
+        )

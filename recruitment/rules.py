@@ -1,0 +1,94 @@
+"""Who may do what in recruitment. Dossier predicates take (user, dossier); mission sheet
+transitions are checked against the sheet's dossier."""
+
+import rules
+
+from apprentissage.rules import is_admin, is_midisup, is_scolarite
+
+from .enums import DossierState
+
+
+def _dossier(obj):
+    """Predicates accept a dossier or one of its documents (accord, mission sheet)."""
+    return getattr(obj, "dossier", obj)
+
+
+@rules.predicate
+def is_candidate_of(user, obj) -> bool:
+    dossier = _dossier(obj)
+    return bool(dossier and user.is_authenticated and dossier.candidate.user_id == user.pk)
+
+
+@rules.predicate
+def is_contact_of(user, obj) -> bool:
+    dossier = _dossier(obj)
+    return bool(dossier and user.is_authenticated and dossier.contact_id == user.pk)
+
+
+@rules.predicate
+def is_option_lead_of_dossier(user, obj) -> bool:
+    dossier = _dossier(obj)
+    return bool(dossier and user.is_authenticated and dossier.option.lead_id == user.pk)
+
+
+@rules.predicate
+def is_handed_to_midisup(user, obj) -> bool:
+    dossier = _dossier(obj)
+    return bool(dossier) and dossier.state in [*DossierState.with_midisup(), DossierState.REGISTERED]
+
+
+@rules.predicate
+def is_open(user, obj) -> bool:
+    dossier = _dossier(obj)
+    return bool(dossier) and dossier.is_open
+
+
+@rules.predicate
+def accord_is_editable(user, obj) -> bool:
+    dossier = _dossier(obj)
+    return bool(dossier) and dossier.state == DossierState.COMPANY_INVITED
+
+
+@rules.predicate
+def mission_sheet_is_editable(user, obj) -> bool:
+    dossier = _dossier(obj)
+    sheet = getattr(dossier, "mission_sheet", None)
+    return bool(sheet) and dossier.is_open and sheet.state in ("draft", "returned")
+
+
+can_view_dossier = (
+    is_candidate_of
+    | is_contact_of
+    | is_option_lead_of_dossier
+    | is_scolarite
+    | is_admin
+    | (is_midisup & is_handed_to_midisup)
+)
+can_manage_recruitment = is_scolarite | is_admin
+
+rules.add_perm("recruitment.view_dossier", can_view_dossier)
+rules.add_perm("recruitment.edit_accord", is_contact_of & accord_is_editable)
+rules.add_perm("recruitment.edit_mission_sheet", is_contact_of & mission_sheet_is_editable)
+rules.add_perm("recruitment.download_dossier_pdf", can_view_dossier)
+rules.add_perm("recruitment.manage", can_manage_recruitment)
+rules.add_perm("recruitment.view_midisup_queue", is_midisup | is_admin)
+rules.add_perm("recruitment.review_missions", is_option_lead_of_dossier)
+rules.add_perm("recruitment.start_dossier", rules.is_authenticated)
+
+
+@rules.predicate
+def leads_an_option(user) -> bool:
+    from apprentissage.models import Option
+
+    return user.is_authenticated and Option.objects.filter(lead=user).exists()
+
+
+@rules.predicate
+def is_a_candidate(user) -> bool:
+    from .models import Candidate
+
+    return user.is_authenticated and Candidate.objects.filter(user=user).exists()
+
+
+rules.add_perm("recruitment.review_mission_sheets", leads_an_option)
+rules.add_perm("recruitment.view_my_recruitment", is_a_candidate)

@@ -1,0 +1,206 @@
+"""Writes of recruitment. Each function is one transaction; side effects in docstrings."""
+
+import datetime
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apprentissage.models import Cohort, Option, User
+from apprentissage.notifications import notify
+from apprentissage.services import send_invitation
+from apprentissage.workflow import apply_transition
+
+from .enums import DossierState, MissionSheetState
+from .models import AccordPrealable, Candidate, Dossier, MissionSheet, OptionCapacity
+from .selectors import places_left, waiting_list
+from .workflows import DOSSIER_WORKFLOW, MISSION_SHEET_WORKFLOW
+
+
+class ConcurrentEdit(Exception):
+    """Someone else saved the same draft since this form was opened."""
+
+
+def _find_or_invite(*, email: str, first_name: str, last_name: str, invited_by, phone: str = "") -> User:
+    user = User.objects.filter(email__iexact=email).first()
+    if user:
+        return user
+    user = User.objects.create_user(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        invited_at=timezone.now(),
+        invited_by=invited_by,
+    )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    send_invitation(user=user)
+    return user
+
+
+@transaction.atomic
+def record_candidate(
+    *,
+    recorded_by,
+    email: str,
+    first_name: str,
+    last_name: str,
+    entry_year: int,
+    option: Option,
+    birth_date: datetime.date,
+    diploma: str,
+    diploma_title: str = "",
+    phone: str = "",
+    file_score=None,
+    interview_score=None,
+    test_score=None,
+    english_score=None,
+) -> Candidate:
+    """Record an admitted candidate. Side effects: the person is invited if new; the cohort
+    is created with the first candidate of its entry year."""
+    cohort, _created = Cohort.objects.get_or_create(
+        entry_year=entry_year, defaults={"name": f"Promotion {entry_year + 3}"}
+    )
+    user = _find_or_invite(
+        email=email, first_name=first_name, last_name=last_name, phone=phone, invited_by=recorded_by
+    )
+    return Candidate.objects.create(
+        user=user,
+        cohort=cohort,
+        option=option,
+        birth_date=birth_date,
+        diploma=diploma,
+        diploma_title=diploma_title,
+        file_score=file_score,
+        interview_score=interview_score,
+        test_score=test_score,
+        english_score=english_score,
+        recorded_by=recorded_by,
+    )
+
+
+@transaction.atomic
+def import_candidates(*, recorded_by, rows: list[dict]) -> list[Candidate]:
+    """All rows or none: one transaction."""
+    return [record_candidate(recorded_by=recorded_by, **row) for row in rows]
+
+
+@transaction.atomic
+def start_dossier(
+    *,
+    candidate: Candidate,
+    contact_email: str,
+    contact_first_name: str,
+    contact_last_name: str,
+    company_name: str = "",
+) -> Dossier:
+    """The candidate names their future employer's contact, who is invited to fill the
+    accord préalable and the mission sheet. Side effects: invitation or notification."""
+    if candidate.dossiers.filter(state__in=DossierState.open()).exists():
+        raise ValueError("candidate already has an open dossier")
+    contact = _find_or_invite(
+        email=contact_email,
+        first_name=contact_first_name,
+        last_name=contact_last_name,
+        invited_by=candidate.user,
+    )
+    dossier = Dossier.objects.create(
+        candidate=candidate, contact=contact, option=candidate.option, cohort=candidate.cohort
+    )
+    AccordPrealable.objects.create(
+        dossier=dossier,
+        company_name=company_name,
+        hr_first_name=contact.first_name,
+        hr_last_name=contact.last_name,
+        hr_email=contact.email,
+        hr_phone=contact.phone,
+    )
+    MissionSheet.objects.create(dossier=dossier)
+    notify(
+        [contact],
+        title=_("%(candidate)s asks you to fill their accord préalable") % {"candidate": candidate.user},
+        url=reverse("recruitment:dossier_detail", args=[dossier.pk]),
+    )
+    return dossier
+
+
+def _save_draft(model, obj, *, data: dict, expected_version: int, actor) -> None:
+    """Optimistic locking: the update applies only if nobody saved since `expected_version`."""
+    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
+        **data, version=F("version") + 1, updated_by=actor, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ConcurrentEdit(
+            _(
+                "Someone else saved this document while you were editing it. "
+                "Reload the page to see their changes, then make yours again."
+            )
+        )
+    obj.refresh_from_db()
+
+
+@transaction.atomic
+def save_accord(*, accord: AccordPrealable, data: dict, expected_version: int, actor) -> AccordPrealable:
+    from apprentissage.signatures import ensure_editable
+
+    ensure_editable(accord)
+    _save_draft(AccordPrealable, accord, data=data, expected_version=expected_version, actor=actor)
+    return accord
+
+
+@transaction.atomic
+def save_mission_sheet(*, sheet: MissionSheet, data: dict, expected_version: int, actor) -> MissionSheet:
+    if sheet.state not in (MissionSheetState.DRAFT, MissionSheetState.RETURNED):
+        from apprentissage.signatures import FrozenDocument
+
+        raise FrozenDocument(_("The mission sheet is with the option lead: it can no longer be changed."))
+    _save_draft(MissionSheet, sheet, data=data, expected_version=expected_version, actor=actor)
+    return sheet
+
+
+def fire(dossier: Dossier, name: str, *, actor, comment: str = "", **kwargs) -> Dossier:
+    return apply_transition(DOSSIER_WORKFLOW, dossier, name, actor=actor, comment=comment, **kwargs)
+
+
+def fire_on_sheet(sheet: MissionSheet, name: str, *, actor, comment: str = "", **kwargs) -> MissionSheet:
+    return apply_transition(MISSION_SHEET_WORKFLOW, sheet, name, actor=actor, comment=comment, **kwargs)
+
+
+def confirm_receipt(*, dossier: Dossier, actor) -> Dossier:
+    """Scolarité received the signed accord: reserve a place, or waitlist when full."""
+    name = "reserve_place" if places_left(dossier.option, dossier.cohort) > 0 else "waitlist"
+    return fire(dossier, name, actor=actor)
+
+
+def hand_over_if_ready(*, dossier: Dossier, actor) -> None:
+    dossier.refresh_from_db()
+    sheet = dossier.mission_sheet
+    sheet.refresh_from_db()
+    if dossier.state == DossierState.PLACE_RESERVED and sheet.state == MissionSheetState.VALIDATED:
+        apply_transition(DOSSIER_WORKFLOW, dossier, "hand_to_midisup", actor=actor, by_system=True)
+
+
+def promote_waiting_list(*, option: Option, cohort: Cohort, actor) -> list[Dossier]:
+    """Give freed places to the waiting list, in arrival order."""
+    promoted = []
+    for dossier in waiting_list(option, cohort):
+        if places_left(option, cohort) <= 0:
+            break
+        promoted.append(apply_transition(DOSSIER_WORKFLOW, dossier, "promote", actor=actor, by_system=True))
+    return promoted
+
+
+@transaction.atomic
+def set_capacity(*, option: Option, cohort: Cohort, places: int, actor) -> OptionCapacity:
+    capacity, _created = OptionCapacity.objects.update_or_create(
+        option=option, cohort=cohort, defaults={"places": places}
+    )
+    promote_waiting_list(option=option, cohort=cohort, actor=actor)
+    return capacity
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
