@@ -48,15 +48,11 @@ def invite_person(
     Side effects: the role link (group, company tutor or contact profile, option lead),
     an unverified e-mail address for allauth, the invitation e-mail after commit.
     """
-    user = User.objects.create_user(
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        phone=phone,
-        invited_at=timezone.now(),
-        invited_by=invited_by,
+    user, created = find_or_invite(
+        email=email, first_name=first_name, last_name=last_name, phone=phone, invited_by=invited_by
     )
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    if not created:
+        raise ValueError(f"{email} already has an account")
     grant_role(
         user=user,
         role=role,
@@ -68,6 +64,30 @@ def invite_person(
     )
     send_invitation(user=user)
     return user
+
+
+def find_or_invite(
+    *, email: str, first_name: str, last_name: str, invited_by: User | None, phone: str = ""
+) -> tuple[User, bool]:
+    """The person with this e-mail address, or a new one invited to set a password.
+
+    Side effects for a new person: an unverified allauth address, the invitation e-mail
+    after commit. Returns (person, created).
+    """
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing:
+        return existing, False
+    user = User.objects.create_user(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        invited_at=timezone.now(),
+        invited_by=invited_by,
+    )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    send_invitation(user=user)
+    return user, True
 
 
 def grant_role(

@@ -1,5 +1,7 @@
 """Side effects of recruitment transitions, run inside `apply_transition`'s transaction."""
 
+import datetime
+
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
@@ -8,7 +10,7 @@ from django.utils.translation import gettext as _
 from apprentissage.enums import ApprenticeshipStatus, Role, StaffRole
 from apprentissage.models import Apprenticeship, Company, CompanyContact, CompanyTutor, User
 from apprentissage.notifications import notify
-from apprentissage.services import grant_role, send_invitation
+from apprentissage.services import find_or_invite, grant_role
 from apprentissage.signatures import SignerEvidence, sign_on_paper, sign_online, void_signatures
 
 from .models import Dossier, MissionSheetVersion
@@ -133,24 +135,26 @@ def record_milestone(field: str):
     return effect
 
 
+def three_years_after(start: datetime.date) -> datetime.date:
+    """The day before the third anniversary (a 29 February start ends on 27 February)."""
+    try:
+        anniversary = start.replace(year=start.year + 3)
+    except ValueError:
+        anniversary = start.replace(year=start.year + 3, day=28)
+    return anniversary - datetime.timedelta(days=1)
+
+
 def create_apprenticeship(dossier: Dossier, *, actor, on_date, **kwargs) -> None:
     """Registered: the apprenticeship record links apprentice, company, tutor and option,
     and everyone gets the access that follows. The tutor is invited if new."""
     accord = dossier.accord
-    tutor = User.objects.filter(email__iexact=accord.tutor_email).first()
-    if tutor is None:
-        tutor = User.objects.create_user(
-            email=accord.tutor_email,
-            first_name=accord.tutor_first_name,
-            last_name=accord.tutor_last_name,
-            phone=accord.tutor_phone,
-            invited_at=timezone.now(),
-            invited_by=actor,
-        )
-        from allauth.account.models import EmailAddress
-
-        EmailAddress.objects.create(user=tutor, email=tutor.email, primary=True, verified=False)
-        send_invitation(user=tutor)
+    tutor, _invited = find_or_invite(
+        email=accord.tutor_email,
+        first_name=accord.tutor_first_name,
+        last_name=accord.tutor_last_name,
+        phone=accord.tutor_phone,
+        invited_by=actor,
+    )
     if not CompanyTutor.objects.filter(user=tutor).exists():
         grant_role(
             user=tutor,
@@ -169,7 +173,7 @@ def create_apprenticeship(dossier: Dossier, *, actor, on_date, **kwargs) -> None
             option=dossier.option,
             cohort=dossier.cohort,
             contract_start=start,
-            contract_end=start.replace(year=start.year + 3) - timezone.timedelta(days=1),
+            contract_end=three_years_after(start),
             status=ApprenticeshipStatus.ACTIVE,
         )
     except IntegrityError as error:

@@ -314,7 +314,9 @@ class SignForm(forms.Form):
 
 class PaperSignatureForm(forms.Form):
     signer_name = forms.CharField(label=_("Name of the signatory on the paper"), max_length=200)
-    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(
+        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     scan = forms.FileField(
         label=_("Signed scan (PDF, 10 MB at most)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
@@ -334,7 +336,9 @@ class PaperSignatureForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     on_date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=datetime.date.today
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=datetime.date.today,
     )
 
     def clean_on_date(self):

@@ -2,16 +2,15 @@
 
 import datetime
 
-from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apprentissage.models import Cohort, Option, User
+from apprentissage.models import Cohort, Option
 from apprentissage.notifications import notify
-from apprentissage.services import send_invitation
+from apprentissage.services import find_or_invite
 from apprentissage.workflow import apply_transition
 
 from .enums import DossierState, MissionSheetState
@@ -22,23 +21,6 @@ from .workflows import DOSSIER_WORKFLOW, MISSION_SHEET_WORKFLOW
 
 class ConcurrentEdit(Exception):
     """Someone else saved the same draft since this form was opened."""
-
-
-def _find_or_invite(*, email: str, first_name: str, last_name: str, invited_by, phone: str = "") -> User:
-    user = User.objects.filter(email__iexact=email).first()
-    if user:
-        return user
-    user = User.objects.create_user(
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        phone=phone,
-        invited_at=timezone.now(),
-        invited_by=invited_by,
-    )
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
-    send_invitation(user=user)
-    return user
 
 
 @transaction.atomic
@@ -64,7 +46,7 @@ def record_candidate(
     cohort, _created = Cohort.objects.get_or_create(
         entry_year=entry_year, defaults={"name": f"Promotion {entry_year + 3}"}
     )
-    user = _find_or_invite(
+    user, _created = find_or_invite(
         email=email, first_name=first_name, last_name=last_name, phone=phone, invited_by=recorded_by
     )
     return Candidate.objects.create(
@@ -101,7 +83,7 @@ def start_dossier(
     accord préalable and the mission sheet. Side effects: invitation or notification."""
     if candidate.dossiers.filter(state__in=DossierState.open()).exists():
         raise ValueError("candidate already has an open dossier")
-    contact = _find_or_invite(
+    contact, invited = find_or_invite(
         email=contact_email,
         first_name=contact_first_name,
         last_name=contact_last_name,
@@ -119,11 +101,12 @@ def start_dossier(
         hr_phone=contact.phone,
     )
     MissionSheet.objects.create(dossier=dossier)
-    notify(
-        [contact],
-        title=_("%(candidate)s asks you to fill their accord préalable") % {"candidate": candidate.user},
-        url=reverse("recruitment:dossier_detail", args=[dossier.pk]),
-    )
+    if not invited:  # a new contact gets the invitation; the dossier waits on their home page
+        notify(
+            [contact],
+            title=_("%(candidate)s asks you to fill their accord préalable") % {"candidate": candidate.user},
+            url=reverse("recruitment:dossier_detail", args=[dossier.pk]),
+        )
     return dossier
 
 
