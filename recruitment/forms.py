@@ -3,6 +3,7 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apprentissage.models import Cohort, Option
@@ -253,7 +254,7 @@ class AccordForm(VersionedForm):
 
     def clean_start_date(self):
         start = self.cleaned_data["start_date"]
-        if start and start < datetime.date.today() - datetime.timedelta(days=365):
+        if start and start < timezone.localdate() - datetime.timedelta(days=365):
             raise forms.ValidationError(_("This start date is more than a year ago: check the year."))
         return start
 
@@ -338,12 +339,12 @@ class MilestoneForm(forms.Form):
     on_date = forms.DateField(
         label=_("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        initial=datetime.date.today,
+        initial=timezone.localdate,
     )
 
     def clean_on_date(self):
         on_date = self.cleaned_data["on_date"]
-        if on_date > datetime.date.today():
+        if on_date > timezone.localdate():
             raise forms.ValidationError(_("This date is in the future."))
         return on_date
 

@@ -92,3 +92,16 @@ def is_a_candidate(user) -> bool:
 
 rules.add_perm("recruitment.review_mission_sheets", leads_an_option)
 rules.add_perm("recruitment.view_my_recruitment", is_a_candidate)
+
+
+@rules.predicate
+def has_dossiers_to_follow(user) -> bool:
+    """Company contacts and option leads have a list of the dossiers they deal with."""
+    from django.db.models import Q
+
+    from .models import Dossier
+
+    return user.is_authenticated and Dossier.objects.filter(Q(contact=user) | Q(option__lead=user)).exists()
+
+
+rules.add_perm("recruitment.view_dossier_list", has_dossiers_to_follow)

@@ -183,7 +183,3 @@ def set_capacity(*, option: Option, cohort: Cohort, places: int, actor) -> Optio
     )
     promote_waiting_list(option=option, cohort=cohort, actor=actor)
     return capacity
-
-
-def today() -> datetime.date:
-    return timezone.localdate()

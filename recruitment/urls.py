@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import candidate, dossiers, midisup, review, staff
+from .views import candidate, dossiers, lists, midisup, review, staff
 
 app_name = "recruitment"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("missions-a-valider/", review.review_list, name="review_list"),
     path("midisup/", midisup.queue, name="midisup_queue"),
     path("midisup/export.xlsx", midisup.queue_export, name="midisup_export"),
+    path("dossiers/", lists.dossier_list, name="dossier_list"),
     path("dossiers/<int:pk>/", dossiers.dossier_detail, name="dossier_detail"),
     path("dossiers/<int:pk>/accord/", dossiers.accord_edit, name="accord_edit"),
     path("dossiers/<int:pk>/missions/", dossiers.missions_edit, name="missions_edit"),

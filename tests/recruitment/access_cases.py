@@ -64,6 +64,12 @@ CASES.add(
         lambda w: reverse("recruitment:midisup_export"),
         expect(403, midisup=200, admin=200),
     ),
+    Case(
+        "recruitment:dossier_list",
+        "",
+        lambda w: reverse("recruitment:dossier_list"),
+        expect(403, company_contact=200, option_lead=200, admin=200),
+    ),
     Case("recruitment:dossier_detail", "own", _dossier_url("dossier_detail"), expect(404, **VIEWERS)),
     Case(
         "recruitment:dossier_detail",
