@@ -9,9 +9,13 @@ from apprentissage.models import (
     Company,
     CompanyContact,
     CompanyTutor,
+    Job,
+    Notification,
     Option,
     OutboxEmail,
     SchoolYear,
+    Signature,
+    TransitionLog,
     User,
 )
 
@@ -105,3 +109,35 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     list_display = ["sent_at", "to", "subject"]
     search_fields = ["to", "subject"]
     readonly_fields = ["sent_at", "to", "subject", "body", "html_body"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["label", "kind", "created_by", "created_at", "status", "done", "total"]
+    list_filter = ["status", "kind"]
+    search_fields = ["label", "created_by__email"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "created_at", "read_at", "emailed_at"]
+    list_filter = ["read_at", "emailed_at"]
+    search_fields = ["title", "recipient__email"]
+    autocomplete_fields = ["recipient"]
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    list_display = ["signer_name", "method", "signed_at", "verification_code", "voided_at"]
+    list_filter = ["method", "purpose"]
+    search_fields = ["signer_name", "verification_code", "content_sha256"]
+    readonly_fields = [f.name for f in Signature._meta.fields]
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "content_type", "object_id", "transition", "from_state", "to_state", "actor"]
+    list_filter = ["content_type", "transition"]
+    search_fields = ["actor__email", "comment"]
+    readonly_fields = [f.name for f in TransitionLog._meta.fields]

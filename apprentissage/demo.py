@@ -37,6 +37,8 @@ DEMO_LOGINS = [
     ("tuteur.entreprise@example.com", "Tuteur entreprise de l'apprenti"),
     ("tuteur.ecole@example.com", "Tuteur école de l'apprenti"),
     ("responsable.option@example.com", "Responsable de l'option GenIndus"),
+    ("candidat@example.com", "Candidat admis, sans entreprise"),
+    ("entreprise@example.com", "Contact RH et signataire d'Aéro Tarn Industries"),
     ("scolarite@example.com", "Scolarité"),
     ("midisup@example.com", "MidiSup"),
     ("admin@example.com", "Administrateur (admin Django)"),

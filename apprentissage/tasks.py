@@ -38,3 +38,10 @@ def send_daily_digests() -> int:
     from apprentissage.notifications import send_daily_digests as send
 
     return send()
+
+
+@shared_task(name="apprentissage.run_job", acks_late=True)
+def run_job(job_id: int) -> None:
+    from apprentissage.jobs import run
+
+    run(job_id)

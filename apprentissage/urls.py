@@ -28,6 +28,7 @@ urlpatterns = [
     path("invitation/<str:uidb36>/<str:key>/", people.invitation_accept, name="invitation_accept"),
     path("compte/notifications/", account.preferences, name="account_preferences"),
     path("notifications/<int:pk>/", account.notification_open, name="notification_open"),
+    path("taches/<int:pk>/", account.job_detail, name="job_detail"),
     path("verifier-signature/", account.signature_verification, name="signature_verification"),
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("donnees-personnelles/", pages.personal_data, name="personal_data"),

@@ -65,12 +65,6 @@ def record_candidate(
 
 
 @transaction.atomic
-def import_candidates(*, recorded_by, rows: list[dict]) -> list[Candidate]:
-    """All rows or none: one transaction."""
-    return [record_candidate(recorded_by=recorded_by, **row) for row in rows]
-
-
-@transaction.atomic
 def start_dossier(
     *,
     candidate: Candidate,

@@ -5,13 +5,17 @@ from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 
-from apprentissage.models import Notification, User
+from apprentissage.models import Job, Notification, User
 
 from .access import CASES, LOGIN, Case, expect, project_url_names, staff_only
 from .conftest import PERSONAS
 
 LINKED = dict(apprentice=200, company_tutor=200, company_contact=200, school_tutor=200, option_lead=200)
 PROGRAM_STAFF = dict(scolarite=200, midisup=200, admin=200)
+
+
+def _job_of(user):
+    return Job.objects.create(kind="recruitment.import_candidates", label="Import", created_by=user)
 
 
 def _notification_for(user):
@@ -100,6 +104,12 @@ CASES.add(
         "",
         lambda w: reverse("signature_verification") + "?code=ABCDEFGHJKMN",
         expect(200, anonymous=200),
+    ),
+    Case(
+        "job_detail",
+        "scolarité's job",
+        lambda w: reverse("job_detail", args=[_job_of(w["scolarite"]).pk]),
+        expect(404, scolarite=200),
     ),
     Case("accessibility", "", lambda w: reverse("accessibility"), expect(200, anonymous=200)),
     Case("personal_data", "", lambda w: reverse("personal_data"), expect(200, anonymous=200)),

@@ -2,6 +2,7 @@ from .academics import Cohort, Option, SchoolYear
 from .apprenticeships import Apprenticeship
 from .audit import Signature, TransitionLog
 from .companies import Company, CompanyContact, CompanyTutor
+from .jobs import Job
 from .mail import OutboxEmail
 from .notifications import Notification
 from .users import User
@@ -12,6 +13,7 @@ __all__ = [
     "Company",
     "CompanyContact",
     "CompanyTutor",
+    "Job",
     "Notification",
     "Option",
     "OutboxEmail",

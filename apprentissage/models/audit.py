@@ -100,7 +100,8 @@ class Signature(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.signer_name} — {self.get_method_display()} ({self.signed_at:%d/%m/%Y})"
+        signed_on = timezone.localtime(self.signed_at)
+        return f"{self.signer_name} — {self.get_method_display()} ({signed_on:%d/%m/%Y})"
 
     @property
     def is_valid(self) -> bool:

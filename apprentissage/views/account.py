@@ -53,3 +53,13 @@ def signature_verification(request):
         "apprentissage/signature_verification.html",
         {"form": form, "result": result, "searched": searched},
     )
+
+
+@login_required
+def job_detail(request, pk: int):
+    """A background job's progress: the page polls itself (htmx) until the job ends."""
+    from apprentissage.models import Job
+
+    job = get_object_or_404(Job, pk=pk, created_by=request.user)
+    template = "apprentissage/includes/job_progress.html" if request.htmx else "apprentissage/job_detail.html"
+    return render(request, template, {"job": job})

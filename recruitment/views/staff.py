@@ -7,15 +7,18 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apprentissage.jobs import start_job
 from apprentissage.models import Cohort, SchoolYear
 from apprentissage.tabular import TableError, read_table, template_response, validate_rows, xlsx_response
 
 from .. import services
 from ..enums import DossierState
 from ..forms import CANDIDATE_COLUMNS, BoardFilterForm, CandidateForm, CapacityForm, ImportForm
+from ..jobs import IMPORT_CANDIDATES
 from ..models import YEARLY_COST_EUROS, Candidate, Dossier
 from ..selectors import board_counts, capacities, visible_dossiers
 
@@ -211,13 +214,15 @@ def _confirm_import(request):
     if not pending["all_valid"] and not pending["only_valid_rows"]:
         messages.error(request, _("The file has errors: correct them, or tick “import the correct lines”."))
         return redirect("recruitment:candidate_import")
-    forms = [CandidateForm(data=raw) for raw in pending["rows"]]
-    if not all(form.is_valid() for form in forms):  # the database changed since the check
-        messages.error(request, _("Some lines are no longer valid: check the file again."))
-        return redirect("recruitment:candidate_import")
-    imported = services.import_candidates(recorded_by=request.user, rows=[f.cleaned_data for f in forms])
-    messages.success(request, _("%(count)d candidates imported.") % {"count": len(imported)})
-    return redirect("recruitment:candidate_list")
+    job = start_job(
+        kind=IMPORT_CANDIDATES,
+        label=_("Import of admitted candidates"),
+        created_by=request.user,
+        payload={"rows": pending["rows"]},
+        total=len(pending["rows"]),
+        next_url=reverse("recruitment:candidate_list"),
+    )
+    return redirect("job_detail", pk=job.pk)
 
 
 @login_required

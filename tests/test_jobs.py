@@ -1,0 +1,82 @@
+"""Background jobs: run by Celery after commit, progress on a page, failures kept."""
+
+import pytest
+from django.urls import reverse
+
+from apprentissage.jobs import job_handler, run, start_job
+from apprentissage.models import Job
+
+CALLS: list[int] = []
+
+
+@job_handler("tests.count_to")
+def count_to(job, progress):
+    for number in range(1, job.payload["n"] + 1):
+        CALLS.append(number)
+        progress(number)
+    return {"message": f"compté jusqu'à {job.payload['n']}"}
+
+
+@job_handler("tests.explode")
+def explode(job, progress):
+    raise RuntimeError("disque plein")
+
+
+@pytest.fixture(autouse=True)
+def _reset():
+    CALLS.clear()
+
+
+def test_a_job_runs_after_commit_and_reports_done(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_job(
+            kind="tests.count_to",
+            label="Compter",
+            created_by=world["scolarite"],
+            payload={"n": 3},
+            total=3,
+            next_url="/",
+        )
+        assert Job.objects.get(pk=job.pk).status == Job.Status.PENDING  # nothing before commit
+    job.refresh_from_db()
+    assert (job.status, job.done, job.percent, job.message) == ("done", 3, 100, "compté jusqu'à 3")
+    assert CALLS == [1, 2, 3]
+
+
+def test_a_finished_job_is_not_run_again(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_job(kind="tests.count_to", label="x", created_by=world["scolarite"], payload={"n": 2})
+    run(job.pk)  # a duplicate delivery of the task
+    assert CALLS == [1, 2]
+
+
+def test_a_failing_job_is_marked_failed_with_its_reason(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_job(kind="tests.explode", label="x", created_by=world["scolarite"], payload={})
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "disque plein" in job.message
+
+
+def test_an_unknown_kind_is_refused(world):
+    with pytest.raises(ValueError):
+        start_job(kind="tests.nope", label="x", created_by=world["scolarite"], payload={})
+
+
+def test_progress_page_polls_until_done(world, login):
+    job = Job.objects.create(
+        kind="tests.count_to",
+        label="Import",
+        created_by=world["scolarite"],
+        total=4,
+        done=1,
+        status=Job.Status.RUNNING,
+    )
+    client = login(world["scolarite"])
+    page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in page and 'aria-valuenow="25"' in page
+    partial = client.get(reverse("job_detail", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, done=4)
+    done = client.get(reverse("job_detail", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in done  # polling stops
