@@ -281,11 +281,8 @@ class AccordPrealable(CompanyCommitments):
             for name in self.REQUIRED_FIELDS
             if not getattr(self, name)
         ]
-        missing += [
-            str(self._meta.get_field(name).verbose_name)
-            for name in self.COMMITMENT_FIELDS
-            if not getattr(self, name)
-        ]
+        if not all(getattr(self, name) for name in self.COMMITMENT_FIELDS):
+            missing.append(str(_("every remote-learning commitment ticked")))
         return missing
 
     def signed_content(self) -> dict:
