@@ -1,4 +1,5 @@
-"""The home page's "what is waiting for me": a registry each app plugs its to-dos into.
+"""The home page's "what is waiting for me": registries each app plugs its to-dos and its
+roles into.
 
 A provider is a function ``(user) -> Iterable[TodoItem]`` registered with
 ``@todo_provider``; it must run a constant number of queries (counts, not rows).
@@ -8,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 _providers: list[Callable[..., Iterable["TodoItem"]]] = []
+_role_providers: list[Callable[..., Iterable[str]]] = []
 
 
 @dataclass(frozen=True)
@@ -28,3 +30,16 @@ def todos_for(user) -> list[TodoItem]:
     for provider in _providers:
         items.extend(provider(user))
     return items
+
+
+def role_provider(func):
+    """Register `(user) -> roles` for roles an app knows (e.g. recruitment's candidates)."""
+    _role_providers.append(func)
+    return func
+
+
+def app_roles_of(user) -> set[str]:
+    roles: set[str] = set()
+    for provider in _role_providers:
+        roles.update(provider(user))
+    return roles

@@ -16,6 +16,7 @@ class StaffRole(models.TextChoices):
 class Role(models.TextChoices):
     """Every role a person can hold; most are derived from their links to apprenticeships."""
 
+    CANDIDATE = "candidate", pgettext_lazy("role", "Admitted candidate")
     APPRENTICE = "apprentice", pgettext_lazy("role", "Apprentice")
     COMPANY_CONTACT = "company_contact", _("Company contact")
     COMPANY_TUTOR = "company_tutor", _("Company tutor")

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from apprentissage import rules as access
+from apprentissage.dashboard import app_roles_of
 from apprentissage.enums import Role, StaffRole
 from apprentissage.models import Apprenticeship, Option, SchoolYear, User
 
@@ -44,7 +45,7 @@ def followed_apprenticeships(user) -> QuerySet[Apprenticeship]:
 
 
 def roles_of(user) -> list[Role]:
-    """Every role `user` holds, in a stable order, in at most three queries."""
+    """Every role `user` holds, in a stable order, in a constant number of queries."""
     if not user or not user.is_authenticated:
         return []
     links = Apprenticeship.objects.filter(
@@ -55,7 +56,9 @@ def roles_of(user) -> list[Role]:
         school_tutor=Count("pk", filter=Q(school_tutor=user)),
     )
     groups = access.staff_roles(user)
+    from_apps = app_roles_of(user)
     held = {
+        Role.CANDIDATE: Role.CANDIDATE in from_apps,
         Role.APPRENTICE: links["apprentice"] > 0,
         Role.COMPANY_CONTACT: bool(access.company_ids_of_contact(user)),
         Role.COMPANY_TUTOR: links["company_tutor"] > 0 or hasattr(user, "company_tutor_profile"),

@@ -62,7 +62,6 @@ def invite_person(
         years_as_engineer=years_as_engineer,
         option=option,
     )
-    send_invitation(user=user)
     return user
 
 

@@ -79,10 +79,11 @@ def _raw_rows(uploaded) -> list[list[str]]:
         else:
             raise TableError(_("This CSV file's encoding is not recognised (use UTF-8)."))
         try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-        except csv.Error:
-            dialect = csv.excel
-        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+            reader = csv.reader(io.StringIO(text), csv.Sniffer().sniff(text[:4096], delimiters=";,\t"))
+        except csv.Error:  # lines of uneven length: the header line still shows the separator
+            header_line = text.partition("\n")[0]
+            reader = csv.reader(io.StringIO(text), delimiter=max(";,\t", key=header_line.count))
+        return [[c.strip() for c in row] for row in reader]
     raise TableError(_("Send an .xlsx or .csv file."))
 
 

@@ -18,6 +18,15 @@ def _row(*fields, cols=6):
     return Div(*[Div(f, css_class=f"col-md-{cols}") for f in fields], css_class="row")
 
 
+class ScoreField(forms.DecimalField):
+    """A mark out of 20; a French decimal comma ("13,5", as in the import template) reads as 13.5."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
 class CandidateForm(forms.Form):
     """An admitted candidate, typed by scolarité or read from one line of an import."""
 
@@ -43,16 +52,12 @@ class CandidateForm(forms.Form):
         label=_("Highest diploma"), choices=Candidate._meta.get_field("diploma").choices
     )
     diploma_title = forms.CharField(label=_("Diploma title"), max_length=200, required=False)
-    file_score = forms.DecimalField(label=_("File review (/20)"), min_value=0, max_value=20, required=False)
-    interview_score = forms.DecimalField(
+    file_score = ScoreField(label=_("File review (/20)"), min_value=0, max_value=20, required=False)
+    interview_score = ScoreField(
         label=_("Motivation interview (/20)"), min_value=0, max_value=20, required=False
     )
-    test_score = forms.DecimalField(
-        label=_("Maths and French test (/20)"), min_value=0, max_value=20, required=False
-    )
-    english_score = forms.DecimalField(
-        label=_("English oral (/20)"), min_value=0, max_value=20, required=False
-    )
+    test_score = ScoreField(label=_("Maths and French test (/20)"), min_value=0, max_value=20, required=False)
+    english_score = ScoreField(label=_("English oral (/20)"), min_value=0, max_value=20, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,6 +165,10 @@ class VersionedForm(forms.ModelForm):
 
 
 class AccordForm(VersionedForm):
+    # Room for the spaces of a SIRET as printed ("732 829 320 00074"); clean_siret removes
+    # them, and the model's validators then check the 14 digits.
+    siret = forms.CharField(label=_("SIRET"), max_length=20, required=False)
+
     class Meta:
         model = AccordPrealable
         fields = [

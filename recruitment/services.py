@@ -172,8 +172,11 @@ def promote_waiting_list(*, option: Option, cohort: Cohort, actor) -> list[Dossi
 
 @transaction.atomic
 def set_capacity(*, option: Option, cohort: Cohort, places: int, actor) -> OptionCapacity:
-    capacity, _created = OptionCapacity.objects.update_or_create(
-        option=option, cohort=cohort, defaults={"places": places}
-    )
+    capacity = OptionCapacity.objects.filter(option=option, cohort=cohort).first()
+    if capacity is None:
+        capacity = OptionCapacity.objects.create(option=option, cohort=cohort, places=places)
+    elif capacity.places != places:  # an unchanged value writes no history entry
+        capacity.places = places
+        capacity.save(update_fields=["places"])
     promote_waiting_list(option=option, cohort=cohort, actor=actor)
     return capacity

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apprentissage import rules as access
-from apprentissage.dashboard import TodoItem, todo_provider
+from apprentissage.dashboard import TodoItem, role_provider, todo_provider
+from apprentissage.enums import Role
 
 from .enums import DossierState, MissionSheetState
 from .models import Candidate, Dossier, MissionSheet
@@ -147,3 +148,12 @@ def midisup_todos(user):
             count=count,
         )
     ]
+
+
+@role_provider
+def candidate_role(user):
+    """An admitted candidate who is not an apprentice yet."""
+    candidacies = Candidate.objects.filter(user=user).exclude(user__apprenticeships__isnull=False)
+    if user.is_authenticated and candidacies.exists():
+        return [Role.CANDIDATE]
+    return []

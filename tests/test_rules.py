@@ -73,6 +73,7 @@ def test_visible_apprenticeships_agree_with_the_view_permission(world, persona):
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
+        ("candidate", [Role.CANDIDATE]),
         ("apprentice", [Role.APPRENTICE]),
         ("company_tutor", [Role.COMPANY_TUTOR]),
         ("company_contact", [Role.COMPANY_CONTACT]),
