@@ -12,6 +12,22 @@ import rules
 from apprentissage.enums import StaffRole
 
 
+def cached_per_user(func):
+    """A user-only predicate asked several times per request (menu, page) runs its query
+    once: the answer is kept on the user object, which lives for one request."""
+    attribute = f"_rules_cache_{func.__module__}_{func.__name__}"
+
+    def wrapper(user) -> bool:
+        if not user or not user.is_authenticated:
+            return False
+        if not hasattr(user, attribute):
+            setattr(user, attribute, bool(func(user)))
+        return getattr(user, attribute)
+
+    wrapper.__name__ = func.__name__
+    return wrapper
+
+
 def staff_roles(user) -> frozenset[str]:
     """Names of the staff groups of `user`, cached on the user object for the request."""
     if not user or not user.is_authenticated:
@@ -85,6 +101,24 @@ is_program_staff = is_scolarite | is_midisup | is_admin
 can_view_apprenticeship = is_linked_to | is_program_staff
 can_manage_people = is_scolarite | is_admin
 
+
+@rules.predicate
+@cached_per_user
+def follows_apprentices(user) -> bool:
+    """Tutor, option lead or company contact of at least one apprenticeship."""
+    from django.db.models import Q
+
+    from apprentissage.models import Apprenticeship
+
+    return Apprenticeship.objects.filter(
+        Q(company_tutor=user)
+        | Q(school_tutor=user)
+        | Q(option__lead=user)
+        | Q(company_id__in=company_ids_of_contact(user))
+    ).exists()
+
+
 rules.add_perm("apprentissage.manage_people", can_manage_people)
 rules.add_perm("apprentissage.view_all_apprenticeships", is_program_staff)
+rules.add_perm("apprentissage.view_apprenticeship_list", is_program_staff | follows_apprentices)
 rules.add_perm("apprentissage.access_admin", is_admin)

@@ -11,6 +11,7 @@ import json
 import unicodedata
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -36,8 +37,11 @@ class SignerEvidence:
 
     @classmethod
     def from_request(cls, request, typed_name: str) -> "SignerEvidence":
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        ip = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")
+        ip = request.META.get("REMOTE_ADDR")
+        if settings.BEHIND_PROXY:
+            # Our proxy appends the address it saw: only the last entry is not the client's word.
+            forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+            ip = forwarded[-1] or ip
         return cls(
             typed_name=typed_name.strip(),
             ip_address=ip or None,

@@ -332,6 +332,12 @@ class PaperSignatureForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
 
+    def clean_signed_on(self):
+        signed_on = self.cleaned_data["signed_on"]
+        if signed_on > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        return signed_on
+
     def clean_scan(self):
         scan = self.cleaned_data["scan"]
         validate_scan(scan)

@@ -3,7 +3,7 @@ transitions are checked against the sheet's dossier."""
 
 import rules
 
-from apprentissage.rules import is_admin, is_midisup, is_scolarite
+from apprentissage.rules import cached_per_user, is_admin, is_midisup, is_scolarite
 
 from .enums import DossierState
 
@@ -77,6 +77,7 @@ rules.add_perm("recruitment.start_dossier", rules.is_authenticated)
 
 
 @rules.predicate
+@cached_per_user
 def leads_an_option(user) -> bool:
     from apprentissage.models import Option
 
@@ -84,6 +85,7 @@ def leads_an_option(user) -> bool:
 
 
 @rules.predicate
+@cached_per_user
 def is_a_candidate(user) -> bool:
     from .models import Candidate
 
@@ -95,6 +97,7 @@ rules.add_perm("recruitment.view_my_recruitment", is_a_candidate)
 
 
 @rules.predicate
+@cached_per_user
 def has_dossiers_to_follow(user) -> bool:
     """Company contacts and option leads have a list of the dossiers they deal with."""
     from django.db.models import Q

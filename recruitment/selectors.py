@@ -35,10 +35,13 @@ def visible_dossiers(user) -> QuerySet[Dossier]:
     return qs.filter(q)
 
 
-def places_left(option: Option, cohort: Cohort) -> float:
-    capacity = (
-        OptionCapacity.objects.filter(option=option, cohort=cohort).values_list("places", flat=True).first()
-    )
+def places_left(option: Option, cohort: Cohort, *, lock: bool = False) -> float:
+    """Places still free. With `lock` (inside a transaction), the capacity row stays locked
+    until commit, so two reservations of the last place cannot both succeed."""
+    capacities = OptionCapacity.objects.filter(option=option, cohort=cohort)
+    if lock:
+        capacities = capacities.select_for_update()
+    capacity = capacities.values_list("places", flat=True).first()
     if capacity is None:
         return float("inf")  # no capacity set: no limit
     taken = Dossier.objects.filter(

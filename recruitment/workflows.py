@@ -26,7 +26,7 @@ def accord_is_complete(dossier) -> str | None:
 def option_has_room(dossier) -> str | None:
     from .selectors import places_left
 
-    if places_left(dossier.option, dossier.cohort) <= 0:
+    if places_left(dossier.option, dossier.cohort, lock=True) <= 0:
         return _("No place left in %(option)s for this cohort: put the dossier on the waiting list.") % {
             "option": dossier.option
         }

@@ -28,7 +28,7 @@ class Option(models.Model):
     class Meta:
         verbose_name = _("option")
         verbose_name_plural = _("options")
-        ordering = ["name"]
+        ordering = ["code"]  # "Énergies" first, as the school lists them
 
     def __str__(self):
         return self.name
