@@ -41,11 +41,18 @@ def _get_dossier(request, pk):
     )
 
 
-def _actions(user, workflow, obj) -> list[dict]:
-    return [
+def _actions(user, workflow, obj, hidden=()) -> dict:
+    """The transitions `user` may fire, with their forms: the next steps, and the rare
+    destructive ones (cancel, withdraw, reopen) apart."""
+    actions = [
         {"transition": t, "form": TRANSITION_FORMS[t.name]() if t.name in TRANSITION_FORMS else None}
         for t in workflow.available(user, obj)
+        if t.name not in hidden
     ]
+    return {
+        "next": [a for a in actions if a["transition"].style != "danger"],
+        "other": [a for a in actions if a["transition"].style == "danger"],
+    }
 
 
 def _render_detail(request, dossier, status=200):
@@ -65,12 +72,13 @@ def _render_detail(request, dossier, status=200):
         "signature": valid_signature(accord),
         "signatures": list(signatures_of(accord)),
         "versions": list(sheet.versions.select_related("submitted_by", "decided_by")),
-        "dossier_actions": [
-            action
-            for action in _actions(request.user, DOSSIER_WORKFLOW, dossier)
-            # Scolarité "confirms receipt"; the portal then reserves a place or waitlists.
-            if not (dossier.state == DossierState.ACCORD_SIGNED and action["transition"].name in RECEIPT)
-        ],
+        # Scolarité "confirms receipt"; the portal then reserves a place or waitlists.
+        "dossier_actions": _actions(
+            request.user,
+            DOSSIER_WORKFLOW,
+            dossier,
+            hidden=RECEIPT if dossier.state == DossierState.ACCORD_SIGNED else (),
+        ),
         "sheet_actions": _actions(request.user, MISSION_SHEET_WORKFLOW, sheet),
         "trail": trail,
         "can_edit_accord": request.user.has_perm("recruitment.edit_accord", dossier),

@@ -180,3 +180,80 @@ def test_recruitment_from_admission_to_registered_apprenticeship(browser, live_s
     assert "Aéro Tarn Industries" in own.inner_text()
     for context in (staff, candidate_ctx, company_ctx, lead_ctx, midisup_ctx):
         context.close()
+
+
+def test_demo_candidate_runs_the_pipeline_with_the_demo_accounts(browser, live_server, demo_data):
+    """The issue's "done when", as a newcomer would try it after `make demo`: candidat@
+    invites entreprise@, who fills and signs; scolarité, the option lead (with a send-back)
+    and MidiSup take it to an active apprenticeship — with the demo logins only."""
+    candidate_ctx = session(browser, live_server)
+    candidate = candidate_ctx.new_page()
+    log_in(candidate, live_server, "candidat@example.com")
+    candidate.goto("/recrutement/mon-dossier/")
+    candidate.fill("[name=contact_first_name]", "Sandrine")
+    candidate.fill("[name=contact_last_name]", "Albouy")
+    candidate.fill("[name=contact_email]", "entreprise@example.com")
+    submit(candidate, "main form:has([name=contact_email])")
+    candidate.wait_for_url(re.compile(r".*/recrutement/dossiers/\d+/$"))
+    dossier_path = candidate.url.removeprefix(live_server.url)
+
+    company_ctx = session(browser, live_server)
+    company = company_ctx.new_page()
+    log_in(company, live_server, "entreprise@example.com")
+    company.goto(dossier_path + "accord/")
+    for name, value in {**ACCORD, "hr_email": "entreprise@example.com"}.items():
+        company.fill(f"[name={name}]", value)
+    for name in COMMITMENTS:
+        company.check(f"[name={name}]")
+    submit(company)
+    company.wait_for_url(f"**{dossier_path}")
+    company.goto(dossier_path + "missions/")
+    for name, value in MISSIONS.items():
+        company.fill(f"[name={name}]", value)
+    for name, value in FAMILIES.items():
+        company.select_option(f"[name={name}]", value=value)
+    submit(company)
+    company.wait_for_url(f"**{dossier_path}")
+    fire(company, "submit")
+    company.fill("[name=typed_name]", "Sandrine Albouy")
+    company.check("[name=consent]")
+    fire(company, "sign_accord")
+
+    staff = session(browser, live_server)
+    scolarite = staff.new_page()
+    log_in(scolarite, live_server, "scolarite@example.com")
+    scolarite.goto(dossier_path)
+    scolarite.locator("form[action$='/reception/'] button").click()
+    scolarite.wait_for_load_state()
+
+    lead_ctx = session(browser, live_server)
+    lead = lead_ctx.new_page()
+    log_in(lead, live_server, "responsable.option@example.com")
+    lead.goto(dossier_path + "missions/revue/")
+    lead.fill("[name=comment]", "Précisez l'encadrement en 3e année.")
+    lead.locator("form[action$='/action/send_back/'] button").click()
+    lead.wait_for_load_state()
+    company.goto(dossier_path + "missions/")
+    company.fill("[name=year3_missions]", "Réimplantation de l'atelier, encadrement de deux techniciens.")
+    submit(company)
+    company.wait_for_url(f"**{dossier_path}")
+    fire(company, "submit")
+    lead.goto(dossier_path + "missions/revue/")
+    lead.locator("form[action$='/action/validate/'] button").click()
+    lead.wait_for_load_state()
+
+    midisup_ctx = session(browser, live_server)
+    midisup = midisup_ctx.new_page()
+    log_in(midisup, live_server, "midisup@example.com")
+    midisup.goto(dossier_path)
+    for step in ("sign_convention", "sign_contract", "send_to_opco", "register"):
+        fire(midisup, step)
+        assert midisup.locator(".alert-danger").count() == 0, midisup.locator("main").inner_text()[:500]
+
+    candidate.goto("/")
+    assert (
+        "Aéro Tarn Industries"
+        in candidate.locator("section[aria-labelledby^='mon-apprentissage-']").inner_text()
+    )
+    for context in (candidate_ctx, company_ctx, staff, lead_ctx, midisup_ctx):
+        context.close()
