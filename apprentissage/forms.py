@@ -8,6 +8,26 @@ from apprentissage.enums import ApprenticeshipStatus, Role, StaffRole, StudyYear
 from apprentissage.models import Company, CompanyTutor, Option, User
 from apprentissage.models.users import EmailFrequency
 
+
+def filter_bar(*columns: tuple[str | tuple[str, ...], int]) -> FormHelper:
+    """The layout of every list page's filter bar: one GET form, fields in a row,
+    `columns` as (field name or names, Bootstrap column width), then the Filter button."""
+    helper = FormHelper()
+    helper.form_method = "get"
+    helper.form_class = "row g-2 align-items-end"
+    used = 0
+    divs = []
+    for names, width in columns:
+        names = (names,) if isinstance(names, str) else names
+        divs.append(Div(*names, css_class=f"col-md-{width}"))
+        used += width
+    button = Div(
+        Submit("filter", _("Filter"), css_class="btn-secondary"), css_class=f"col-md-{max(12 - used, 1)}"
+    )
+    helper.layout = Layout(*divs, button)
+    return helper
+
+
 INVITABLE_ROLES = [
     (Role.COMPANY_TUTOR.value, Role.COMPANY_TUTOR.label),
     (Role.COMPANY_CONTACT.value, Role.COMPANY_CONTACT.label),
@@ -137,16 +157,12 @@ class ApprenticeshipFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_class = "row g-2 align-items-end"
-        self.helper.layout = Layout(
-            Div("q", css_class="col-md-3"),
-            Div("option", css_class="col-md-2"),
-            Div("study_year", css_class="col-md-2"),
-            Div("status", css_class="col-md-2"),
-            Div("sans_tuteur_ecole", "tuteur_non_eligible", css_class="col-md-2"),
-            Div(Submit("filter", _("Filter"), css_class="btn-secondary"), css_class="col-md-1"),
+        self.helper = filter_bar(
+            ("q", 3),
+            ("option", 2),
+            ("study_year", 2),
+            ("status", 2),
+            (("sans_tuteur_ecole", "tuteur_non_eligible"), 2),
         )
 
 
@@ -178,14 +194,7 @@ class PersonFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_class = "row g-2 align-items-end"
-        self.helper.layout = Layout(
-            Div("q", css_class="col-md-5"),
-            Div("invitation", css_class="col-md-4"),
-            Div(Submit("filter", _("Filter"), css_class="btn-secondary"), css_class="col-md-3"),
-        )
+        self.helper = filter_bar(("q", 5), ("invitation", 4))
 
 
 class NotificationPreferencesForm(forms.ModelForm):

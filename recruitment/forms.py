@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apprentissage.forms import filter_bar
 from apprentissage.models import Cohort, Option
 from apprentissage.signatures import MAX_SCAN_BYTES, validate_scan
 from apprentissage.tabular import Column
@@ -241,21 +242,7 @@ class AccordForm(VersionedForm):
             ),
             Submit("save", _("Save the draft")),
         )
-        for name in (
-            "company_name",
-            "siret",
-            "address",
-            "postal_code",
-            "city",
-            "hr_first_name",
-            "hr_last_name",
-            "hr_email",
-            "tutor_first_name",
-            "tutor_last_name",
-            "tutor_email",
-            "tutor_job_title",
-            "start_date",
-        ):
+        for name in AccordPrealable.REQUIRED_FIELDS:  # needed to sign, optional for a draft
             self.fields[name].widget.attrs["aria-required"] = "true"
 
     def clean_siret(self):
@@ -376,16 +363,7 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_class = "row g-2 align-items-end"
-        self.helper.layout = Layout(
-            Div("q", css_class="col-md-3"),
-            Div("option", css_class="col-md-2"),
-            Div("state", css_class="col-md-3"),
-            Div("stale_days", css_class="col-md-2"),
-            Div(Submit("filter", _("Filter"), css_class="btn-secondary"), css_class="col-md-2"),
-        )
+        self.helper = filter_bar(("q", 3), ("option", 2), ("state", 3), ("stale_days", 2))
 
 
 class CapacityForm(forms.Form):
