@@ -35,6 +35,7 @@ urlpatterns = [
     path("demo/boite-mail/", pages.demo_outbox, name="demo_outbox"),
     path("healthz", pages.healthz, name="healthz"),
     path("recrutement/", include("recruitment.urls")),
+    path("planning/", include("planning.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,3 @@
+"""Planning views: calendars (being written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Planning views: feeds (being written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Planning views: grid (being written)."""
+
+urlpatterns: list = []

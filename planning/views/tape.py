@@ -1,0 +1,3 @@
+"""Planning views: tape (being written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Planning views: transfer (being written)."""
+
+urlpatterns: list = []
