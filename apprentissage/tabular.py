@@ -87,25 +87,38 @@ def _raw_rows(uploaded) -> list[list[str]]:
     raise TableError(_("Send an .xlsx or .csv file."))
 
 
+HEADER_SEARCH_LINES = 5  # a title or two may stand above the header (the school's own tables)
+
+
 def read_table(uploaded, columns: Sequence[Column]) -> list[tuple[int, dict[str, str]]]:
-    """Rows as (spreadsheet line number, {column key: text}); blank lines skipped."""
+    """Rows as (spreadsheet line number, {column key: text}); blank lines skipped. The header
+    is the first of the first few lines that holds every required column."""
     rows = _raw_rows(uploaded)
     if not rows:
         raise TableError(_("The file is empty."))
-    header = [_normalize(h) for h in rows[0]]
-    positions = {}
-    for column in columns:
-        wanted = _normalize(column.header)
-        if wanted in header:
-            positions[column.key] = header.index(wanted)
-        elif column.required:
-            raise TableError(
-                _("The column “%(column)s” is missing from the first line.") % {"column": column.header}
-            )
-    if len(rows) - 1 > MAX_ROWS:
+    required = [c for c in columns if c.required]
+    header_index = None
+    for index, row in enumerate(rows[:HEADER_SEARCH_LINES]):
+        names = [_normalize(h) for h in row]
+        if all(_normalize(c.header) in names for c in required):
+            header_index = index
+            break
+    if header_index is None:
+        names = [_normalize(h) for h in rows[0]]
+        missing = next(c for c in required if _normalize(c.header) not in names)
+        raise TableError(
+            _("The column “%(column)s” is missing from the first line.") % {"column": missing.header}
+        )
+    header = [_normalize(h) for h in rows[header_index]]
+    positions = {
+        column.key: header.index(_normalize(column.header))
+        for column in columns
+        if _normalize(column.header) in header
+    }
+    if len(rows) - header_index - 1 > MAX_ROWS:
         raise TableError(_("Too many lines (%(max)d at most).") % {"max": MAX_ROWS})
     result = []
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
         if not any(cell for cell in row):
             continue
         values = {key: (row[pos] if pos < len(row) else "") for key, pos in positions.items()}

@@ -1,3 +1,106 @@
-"""Planning views: calendars (being written)."""
+"""Calendars as the people concerned see them: an apprentice's own, a tutor's view of one
+apprentice, and a company's week-by-week table of all its apprentices."""
 
-urlpatterns: list = []
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+
+from apprentissage.models import Apprenticeship, SchoolYear
+from apprentissage.permissions import get_object_for_user_or_404
+from apprentissage.selectors import followed_apprenticeships
+
+from .. import selectors
+from ..feeds import company_rows, current_and_next_school_years, weeks_from
+from ..models import TapeAttendance, TapeSession
+from ..weeks import monday_before
+
+COMPANY_WEEKS_SHOWN = 12
+
+
+def _calendar_context(apprenticeship: Apprenticeship) -> dict:
+    """What an apprentice's calendar shows. Queries (constant): the current school year, its
+    weeks (1), the next return to school (school years + 1 per year, at most 2), the TAPE
+    sessions (1) and the apprentice's answers about them (1)."""
+    today = timezone.localdate()
+    school_year = SchoolYear.objects.current(today)
+    study_year = apprenticeship.study_year_in(school_year)
+    weeks, sessions = [], []
+    if school_year is not None and study_year is not None:
+        weeks = selectors.apprentice_weeks(apprenticeship, school_year)
+        sessions = list(TapeSession.objects.filter(school_year=school_year, study_year=study_year))
+    answers = dict(
+        TapeAttendance.objects.filter(
+            apprenticeship=apprenticeship, session__school_year=school_year
+        ).values_list("session_id", "followed")
+    )
+    return {
+        "apprenticeship": apprenticeship,
+        "school_year": school_year,
+        "study_year": study_year,
+        "weeks": weeks,
+        "this_monday": monday_before(today),
+        "next_return": selectors.next_return_to_school(apprenticeship, today),
+        "at_school_now": any(w.monday == monday_before(today) and w.is_at_school for w in weeks),
+        "sessions": [(s, answers.get(s.pk)) for s in sessions],
+        "upcoming_sessions": [s for s in sessions if s.ends_at >= timezone.now()][:4],
+    }
+
+
+@login_required
+@permission_required("planning.view_my_calendar", raise_exception=True)
+def my_calendar(request):
+    """The logged-in apprentice's calendar (their current apprenticeship)."""
+    apprenticeship = (
+        Apprenticeship.objects.with_people().current().filter(apprentice=request.user).order_by("-pk").first()
+    )
+    if apprenticeship is None:  # a superuser holds every permission; a former apprentice has none
+        raise PermissionDenied
+    return render(request, "planning/my_calendar.html", _calendar_context(apprenticeship))
+
+
+@login_required
+def apprentice_calendar(request, pk: int):
+    """One apprentice's calendar, for those who follow them and for scolarité."""
+    apprenticeship = get_object_for_user_or_404(
+        request.user, "planning.view_apprentice_calendar", Apprenticeship.objects.with_people(), pk=pk
+    )
+    return render(request, "planning/calendar_apprentice.html", _calendar_context(apprenticeship))
+
+
+@login_required
+@permission_required("planning.view_company_calendar", raise_exception=True)
+def company_calendar(request):
+    """Company tutors and contacts: week by week, which of their apprentices is at school, in
+    the company, or in a TAPE session. Queries (constant): the permission, apprentices (1), school
+    years (1), every calendar week of every (school year, study year, option) group (1), TAPE
+    sessions (1). The superuser, who holds every permission, follows nobody: an empty table."""
+    whole_year = request.GET.get("annee") == "1"
+    apprenticeships = list(
+        followed_apprenticeships(request.user).order_by(
+            "apprentice__last_name", "apprentice__first_name", "pk"
+        )
+    )
+    school_years = current_and_next_school_years()
+    mondays = weeks_from(timezone.localdate(), None if whole_year else COMPANY_WEEKS_SHOWN, school_years)
+    _lines, rows = company_rows(apprenticeships, mondays, school_years)
+    return render(
+        request,
+        "planning/company_calendar.html",
+        {
+            "apprenticeships": apprenticeships,
+            "rows": rows,
+            "whole_year": whole_year,
+            "weeks_shown": COMPANY_WEEKS_SHOWN,
+            "this_monday": monday_before(timezone.localdate()),
+            "school_year": school_years[0] if school_years else None,
+        },
+    )
+
+
+urlpatterns = [
+    path("mon-calendrier/", my_calendar, name="my_calendar"),
+    path("apprentissages/<int:pk>/calendrier/", apprentice_calendar, name="apprentice_calendar"),
+    path("entreprise/", company_calendar, name="company_calendar"),
+]

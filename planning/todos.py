@@ -1,0 +1,57 @@
+"""Planning's items on the home page's to-do list (constant queries)."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from apprentissage.dashboard import TodoItem, todo_provider
+from apprentissage.models import SchoolYear
+
+from . import tape
+
+
+@todo_provider
+def scolarite_tape_todos(user):
+    """Apprentices showing a missed-session pattern (one query)."""
+    if not user.is_authenticated or not user.has_perm("planning.manage_calendars"):
+        return []
+    count = tape.apprenticeships_with_missed_pattern(timezone.localdate()).count()
+    if not count:
+        return []
+    return [
+        TodoItem(
+            title=ngettext(
+                "%(count)d apprentice missed %(threshold)d TAPE sessions in the last 4 weeks",
+                "%(count)d apprentices missed %(threshold)d TAPE sessions in the last 4 weeks",
+                count,
+            )
+            % {"count": count, "threshold": tape.MISSED_THRESHOLD},
+            url=reverse("planning:tape_missed"),
+            count=count,
+        )
+    ]
+
+
+@todo_provider
+def apprentice_tape_todos(user):
+    """Past sessions the apprentice has not marked yet (at most five queries)."""
+    apprenticeship = tape.current_apprenticeship(user)
+    if apprenticeship is None:
+        return []
+    school_year = SchoolYear.objects.current(timezone.localdate())
+    now = timezone.now()
+    count = sum(
+        1
+        for session in tape.sessions_for(apprenticeship, school_year)
+        if session.answer is None and tape.has_started(session, now)
+    )
+    if not count:
+        return []
+    return [
+        TodoItem(
+            title=ngettext("%(count)d TAPE session to mark", "%(count)d TAPE sessions to mark", count)
+            % {"count": count},
+            url=reverse("planning:my_tape"),
+            count=count,
+        )
+    ]
