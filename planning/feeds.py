@@ -21,7 +21,7 @@ from apprentissage.models import Apprenticeship, SchoolYear
 from apprentissage.selectors import followed_apprenticeships
 
 from .models import CalendarFeed, CalendarWeek, TapeSession
-from .selectors import Week
+from .selectors import Week, runs_at_school
 from .weeks import friday_of, monday_before, school_year_mondays
 
 UID_DOMAIN = "alternance.imt-mines-albi.fr"
@@ -41,15 +41,7 @@ class Timeline:
 
     def school_periods(self) -> list[tuple[datetime.date, datetime.date]]:
         """Each run of consecutive weeks at school, as (first Monday, last Friday)."""
-        periods: list[tuple[datetime.date, datetime.date]] = []
-        for week in self.ordered_weeks():
-            if not week.is_at_school:
-                continue
-            if periods and periods[-1][1] == week.monday - datetime.timedelta(days=3):
-                periods[-1] = (periods[-1][0], week.friday)
-            else:
-                periods.append((week.monday, week.friday))
-        return periods
+        return runs_at_school(self.ordered_weeks())
 
     def sessions_in_week(self, monday: datetime.date) -> list[TapeSession]:
         sunday = monday + datetime.timedelta(days=7)

@@ -98,8 +98,13 @@ def school_periods(
     apprenticeship: Apprenticeship, school_year: SchoolYear
 ) -> list[tuple[datetime.date, datetime.date]]:
     """Each run of consecutive weeks at school, as (first Monday, last Friday)."""
+    return runs_at_school(apprentice_weeks(apprenticeship, school_year))
+
+
+def runs_at_school(weeks: list[Week]) -> list[tuple[datetime.date, datetime.date]]:
+    """Consecutive weeks at school merged into periods (first Monday, last Friday)."""
     periods: list[tuple[datetime.date, datetime.date]] = []
-    for week in apprentice_weeks(apprenticeship, school_year):
+    for week in weeks:
         if not week.is_at_school:
             continue
         if periods and periods[-1][1] == week.monday - datetime.timedelta(days=3):
