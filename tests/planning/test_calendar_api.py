@@ -1,6 +1,7 @@
 """The calendar's week arithmetic and the API other apps call."""
 
 import pytest
+from django.utils import translation
 
 from apprentissage.models import Option
 from planning import selectors
@@ -109,7 +110,7 @@ class TestEditingAndUndo:
         ],
     )
     def test_bad_changes_are_refused_naming_the_week(self, year_2025, change, message):
-        with pytest.raises(CalendarError, match=message):
+        with translation.override("en"), pytest.raises(CalendarError, match=message):
             set_week_kinds(school_year=year_2025, changes=[change], actor=None, description="x")
         assert CalendarWeek.objects.count() == 0
 
