@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from apprentissage.enums import StaffRole
@@ -183,9 +184,12 @@ def delete_session(*, session: TapeSession, actor) -> None:
     answers = session.attendances.count()
     if answers:
         raise TapeError(
-            _(
-                "The session of %(when)s cannot be deleted: %(count)d apprentice(s) already said "
-                "whether they followed it."
+            ngettext(
+                "The session of %(when)s cannot be deleted: %(count)d apprentice already said "
+                "whether they followed it.",
+                "The session of %(when)s cannot be deleted: %(count)d apprentices already said "
+                "whether they followed it.",
+                answers,
             )
             % {"when": date_format(timezone.localtime(session.starts_at), "d/m/Y H:i"), "count": answers}
         )
@@ -312,7 +316,11 @@ def _notify_missed_pattern(apprenticeship: Apprenticeship) -> None:
     staff = User.objects.filter(groups__name=StaffRole.SCOLARITE, is_active=True)
     notify(
         list(staff),
-        title=_("%(person)s missed %(count)d TAPE sessions in the last 4 weeks")
+        title=ngettext(
+            "%(person)s missed %(count)d TAPE session in the last 4 weeks",
+            "%(person)s missed %(count)d TAPE sessions in the last 4 weeks",
+            MISSED_THRESHOLD,
+        )
         % {"person": apprenticeship.apprentice, "count": MISSED_THRESHOLD},
         url=reverse("planning:tape_followup", args=[apprenticeship.pk]),
     )

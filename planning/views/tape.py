@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from apprentissage.enums import StudyYear
@@ -24,7 +24,6 @@ from apprentissage.models import Apprenticeship, SchoolYear
 from apprentissage.permissions import get_object_for_user_or_404
 
 from .. import selectors, tape
-from .. import todos as _todos  # noqa: F401  (registers the to-dos until apps.py imports them)
 from ..models import TapeSession
 from ..weeks import school_year_mondays
 
@@ -270,7 +269,11 @@ def tape_generate(request, start_year: int):
         return _schedule_page(request, school_year, data["study_year"], generate_form=form)
     messages.success(
         request,
-        _("%(created)d session(s) created in %(weeks)d company week(s); %(skipped)d already existed.")
+        ngettext(
+            "%(created)d session created in %(weeks)d company weeks; %(skipped)d already existed.",
+            "%(created)d sessions created in %(weeks)d company weeks; %(skipped)d already existed.",
+            counts["created"],
+        )
         % counts,
     )
     return _back_to_schedule(school_year, data["study_year"])

@@ -17,7 +17,6 @@ from apprentissage.models import Option, SchoolYear
 from apprentissage.pdf import pdf_response
 from apprentissage.tabular import TableError, xlsx_response
 
-from .. import jobs  # noqa: F401  (registers the import job's handler)
 from ..enums import WeekKind
 from ..jobs import IMPORT_CALENDAR
 from ..selectors import year_grid
