@@ -9,6 +9,9 @@ Two switches matter:
   ``SECRET_KEY`` and ``ALLOWED_HOSTS`` must be given.
 """
 
+import os
+import secrets
+import sys
 from pathlib import Path
 
 import environ
@@ -23,8 +26,13 @@ env.read_env(BASE_DIR / ".env", overwrite=False)
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
 DEBUG = env.bool("DEBUG", default=DEMO_MODE)
 
+# Commands that only read code and write files never sign anything: they may run
+# without the production secret (e.g. a `makemigrations --check` on a developer's machine).
+OFFLINE_COMMANDS = {"makemigrations", "makemessages", "compilemessages"}
 if DEMO_MODE:
     SECRET_KEY = env("SECRET_KEY", default="demo-only-insecure-key-never-use-in-production-0123456789")
+elif "SECRET_KEY" not in os.environ and len(sys.argv) > 1 and sys.argv[1] in OFFLINE_COMMANDS:
+    SECRET_KEY = secrets.token_urlsafe(50)
 else:
     SECRET_KEY = env("SECRET_KEY")
 

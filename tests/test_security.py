@@ -42,6 +42,23 @@ def test_production_settings_refuse_to_start_without_secret_key(tmp_path):
     assert "SECRET_KEY" in result.stderr
 
 
+def test_offline_commands_run_without_the_secret_key(tmp_path):
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "apprentissage.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_security_headers(client, db):
     response = client.get(reverse("accessibility"), secure=True)
     csp = response["Content-Security-Policy"]
