@@ -43,3 +43,11 @@ def app_roles_of(user) -> set[str]:
     for provider in _role_providers:
         roles.update(provider(user))
     return roles
+
+
+@todo_provider
+def workflow_todos(user) -> list[TodoItem]:
+    """Every declared workflow's to-dos: who may fire which transition on which documents."""
+    from apprentissage.workflow import workflow_todos as todos
+
+    return todos(user)

@@ -99,7 +99,8 @@ is_linked_to = is_apprentice_of | is_follower_of | is_company_contact_of
 is_program_staff = is_scolarite | is_midisup | is_admin
 
 can_view_apprenticeship = is_linked_to | is_program_staff
-can_manage_people = is_scolarite | is_admin
+# Scolarité's hand on the program (people, recruitment, calendars), and IT administrators'
+can_manage = is_scolarite | is_admin
 
 
 @rules.predicate
@@ -118,7 +119,7 @@ def follows_apprentices(user) -> bool:
     ).exists()
 
 
-rules.add_perm("apprentissage.manage_people", can_manage_people)
+rules.add_perm("apprentissage.manage_people", can_manage)
 rules.add_perm("apprentissage.view_all_apprenticeships", is_program_staff)
 rules.add_perm("apprentissage.view_apprenticeship_list", is_program_staff | follows_apprentices)
 rules.add_perm("apprentissage.access_admin", is_admin)

@@ -13,7 +13,7 @@ from apprentissage.selectors import pending_invitations
 
 @todo_provider
 def scolarite_todos(user):
-    if not access.can_manage_people(user):
+    if not access.can_manage(user):
         return []
     items = []
     missing = Apprenticeship.objects.current().filter(school_tutor__isnull=True).count()

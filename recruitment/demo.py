@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from apprentissage import notifications
 from apprentissage.demo import DemoContext, ensure_person, upsert
+from apprentissage.drafts import save_draft
 from apprentissage.models import (
     Apprenticeship,
     Cohort,
@@ -612,7 +613,7 @@ class _Replay:
                 **dict.fromkeys(AccordPrealable.COMMITMENT_FIELDS, True),
             }
         accord = AccordPrealable.objects.get(dossier=self.dossier)
-        services.save_accord(accord=accord, data=data, expected_version=accord.version, actor=self.contact)
+        save_draft(accord, data=data, expected_version=accord.version, actor=self.contact)
 
     def _accord_partial(self, when):
         self._accord(when, complete=False)
@@ -640,9 +641,7 @@ class _Replay:
             year, missions = THIN_MISSIONS[self.option.code]
             data[f"year{year}_missions"] = missions
         sheet = MissionSheet.objects.get(dossier=self.dossier)
-        services.save_mission_sheet(
-            sheet=sheet, data=data, expected_version=sheet.version, actor=self.contact
-        )
+        save_draft(sheet, data=data, expected_version=sheet.version, actor=self.contact)
 
     def _missions_thin(self, when):
         self._missions(when, thin=True)
@@ -684,7 +683,7 @@ class _Replay:
     def _milestone(self, name: str, when: datetime.datetime) -> None:
         dossier = Dossier.objects.get(pk=self.dossier.pk)
         self.dossier = services.fire(
-            dossier, name, actor=self.ctx.people["midisup@example.com"], on_date=when.date()
+            dossier, name, actor=self.ctx.people["midisup@example.com"], data={"on_date": when.date()}
         )
 
     def _sign_convention(self, when):

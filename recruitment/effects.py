@@ -7,11 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apprentissage import drafts
+from apprentissage.drafts import snapshot_version
 from apprentissage.enums import ApprenticeshipStatus, Role, StaffRole
 from apprentissage.models import Apprenticeship, Company, CompanyContact, CompanyTutor, User
 from apprentissage.notifications import notify
 from apprentissage.services import find_or_invite, grant_role
-from apprentissage.signatures import SignerEvidence, sign_on_paper, sign_online, void_signatures
+from apprentissage.signatures import sign_on_paper, sign_online, void_signatures
+from apprentissage.workflow import TransitionBlocked, TransitionContext
 
 from .models import Dossier, MissionSheetVersion
 
@@ -53,26 +56,25 @@ def link_company(dossier: Dossier) -> None:
     dossier.save(update_fields=["company", "accord_signed_at"])
 
 
-def record_online_signature(dossier: Dossier, *, actor, evidence: SignerEvidence, **kwargs) -> None:
-    sign_online(dossier.accord, signer=actor, purpose=SIGNATORY_PURPOSE, evidence=evidence)
-    link_company(dossier)
+def record_online_signature(ctx: TransitionContext) -> None:
+    sign_online(ctx.obj.accord, signer=ctx.actor, purpose=SIGNATORY_PURPOSE, evidence=ctx.evidence)
+    link_company(ctx.obj)
 
 
-def record_paper_signature(
-    dossier: Dossier, *, actor, scan, signer_name: str, signed_on=None, **kwargs
-) -> None:
+def record_paper_signature(ctx: TransitionContext) -> None:
     sign_on_paper(
-        dossier.accord,
-        uploaded_by=actor,
+        ctx.obj.accord,
+        uploaded_by=ctx.actor,
         purpose=SIGNATORY_PURPOSE,
-        signer_name=signer_name,
-        scan=scan,
-        signed_on=signed_on,
+        signer_name=ctx.data["signer_name"],
+        scan=ctx.data["scan"],
+        signed_on=ctx.data.get("signed_on"),
     )
-    link_company(dossier)
+    link_company(ctx.obj)
 
 
-def tell_scolarite_accord_signed(dossier: Dossier, **kwargs) -> None:
+def tell_scolarite_accord_signed(ctx: TransitionContext) -> None:
+    dossier = ctx.obj
     notify(
         [*_staff(StaffRole.SCOLARITE), dossier.candidate.user],
         title=_("Accord préalable signed: %(dossier)s") % {"dossier": dossier},
@@ -80,17 +82,19 @@ def tell_scolarite_accord_signed(dossier: Dossier, **kwargs) -> None:
     )
 
 
-def void_accord_signature(dossier: Dossier, *, actor, comment: str, **kwargs) -> None:
-    void_signatures(dossier.accord, by=actor, reason=comment)
+def void_accord_signature(ctx: TransitionContext) -> None:
+    dossier = ctx.obj
+    void_signatures(dossier.accord, by=ctx.actor, reason=ctx.comment)
     notify(
         [dossier.contact, dossier.candidate.user],
         title=_("The accord préalable has been reopened: %(dossier)s") % {"dossier": dossier},
-        message=comment,
+        message=ctx.comment,
         url=dossier_url(dossier),
     )
 
 
-def tell_place_reserved(dossier: Dossier, **kwargs) -> None:
+def tell_place_reserved(ctx: TransitionContext) -> None:
+    dossier = ctx.obj
     notify(
         [dossier.candidate.user, dossier.contact],
         title=_("Place reserved in %(option)s: %(dossier)s") % {"option": dossier.option, "dossier": dossier},
@@ -98,7 +102,8 @@ def tell_place_reserved(dossier: Dossier, **kwargs) -> None:
     )
 
 
-def tell_waitlisted(dossier: Dossier, **kwargs) -> None:
+def tell_waitlisted(ctx: TransitionContext) -> None:
+    dossier = ctx.obj
     notify(
         [dossier.candidate.user, dossier.contact],
         title=_("%(option)s is full: the dossier is on the waiting list") % {"option": dossier.option},
@@ -106,14 +111,15 @@ def tell_waitlisted(dossier: Dossier, **kwargs) -> None:
     )
 
 
-def hand_over_if_ready(dossier: Dossier, *, actor, **kwargs) -> None:
+def hand_over_if_ready(ctx: TransitionContext) -> None:
     """A reserved place plus validated missions: the dossier goes to MidiSup."""
     from .services import hand_over_if_ready as hand_over
 
-    hand_over(dossier=dossier, actor=actor)
+    hand_over(dossier=ctx.obj, actor=ctx.actor)
 
 
-def tell_midisup(dossier: Dossier, **kwargs) -> None:
+def tell_midisup(ctx: TransitionContext) -> None:
+    dossier = ctx.obj
     notify(
         [*_staff(StaffRole.MIDISUP), dossier.candidate.user, dossier.contact],
         title=_("Dossier handed to MidiSup: %(dossier)s") % {"dossier": dossier},
@@ -122,8 +128,9 @@ def tell_midisup(dossier: Dossier, **kwargs) -> None:
 
 
 def record_milestone(field: str):
-    def effect(dossier: Dossier, *, on_date, **kwargs) -> None:
-        setattr(dossier, field, on_date)
+    def effect(ctx: TransitionContext) -> None:
+        dossier = ctx.obj
+        setattr(dossier, field, ctx.data["on_date"])
         dossier.save(update_fields=[field])
         notify(
             [dossier.candidate.user, dossier.contact],
@@ -144,9 +151,10 @@ def three_years_after(start: datetime.date) -> datetime.date:
     return anniversary - datetime.timedelta(days=1)
 
 
-def create_apprenticeship(dossier: Dossier, *, actor, on_date, **kwargs) -> None:
+def create_apprenticeship(ctx: TransitionContext) -> None:
     """Registered: the apprenticeship record links apprentice, company, tutor and option,
     and everyone gets the access that follows. The tutor is invited if new."""
+    dossier, actor = ctx.obj, ctx.actor
     accord = dossier.accord
     tutor, _invited = find_or_invite(
         email=accord.tutor_email,
@@ -177,11 +185,9 @@ def create_apprenticeship(dossier: Dossier, *, actor, on_date, **kwargs) -> None
             status=ApprenticeshipStatus.ACTIVE,
         )
     except IntegrityError as error:
-        from apprentissage.workflow import TransitionBlocked
-
         raise TransitionBlocked(_("This apprentice already has a current apprenticeship.")) from error
     dossier.apprenticeship = apprenticeship
-    dossier.registered_on = on_date
+    dossier.registered_on = ctx.data["on_date"]
     dossier.save(update_fields=["apprenticeship", "registered_on"])
     notify(
         [dossier.candidate.user, dossier.contact, tutor, *_staff(StaffRole.SCOLARITE)],
@@ -190,17 +196,16 @@ def create_apprenticeship(dossier: Dossier, *, actor, on_date, **kwargs) -> None
     )
 
 
-def release_place(
-    dossier: Dossier, *, actor, comment: str, previous_state: str | None = None, **kwargs
-) -> None:
+def release_place(ctx: TransitionContext) -> None:
     from .services import promote_waiting_list
 
-    promote_waiting_list(option=dossier.option, cohort=dossier.cohort, actor=actor)
+    dossier = ctx.obj
+    promote_waiting_list(option=dossier.option, cohort=dossier.cohort, actor=ctx.actor)
     notify(
         [dossier.candidate.user, dossier.contact, *_staff(StaffRole.SCOLARITE)],
         title=_("Dossier closed (%(state)s): %(dossier)s")
         % {"state": dossier.get_state_display(), "dossier": dossier},
-        message=comment,
+        message=ctx.comment,
         url=dossier_url(dossier),
     )
 
@@ -208,28 +213,20 @@ def release_place(
 # Mission sheet
 
 
-def snapshot_submission(sheet, *, actor, **kwargs) -> None:
-    number = sheet.versions.count() + 1
-    MissionSheetVersion.objects.create(
-        sheet=sheet, number=number, content=sheet.content(), submitted_by=actor
-    )
+def snapshot_submission(ctx: TransitionContext) -> None:
+    version = snapshot_version(ctx.obj, ctx.actor)
     notify(
-        [sheet.dossier.option.lead],
+        [ctx.obj.dossier.option.lead],
         title=_("Mission sheet to review (version %(number)d): %(dossier)s")
-        % {"number": number, "dossier": sheet.dossier},
-        url=reverse("recruitment:mission_review", args=[sheet.dossier_id]),
+        % {"number": version.number, "dossier": ctx.obj.dossier},
+        url=reverse("recruitment:mission_review", args=[ctx.obj.dossier_id]),
     )
 
 
 def record_decision(decision: str):
-    def effect(sheet, *, actor, comment: str, **kwargs) -> None:
-        latest = sheet.versions.order_by("-number").first()
-        latest.decision = decision
-        latest.decided_at = timezone.now()
-        latest.decided_by = actor
-        latest.remarks = comment
-        latest.save(update_fields=["decision", "decided_at", "decided_by", "remarks"])
-        dossier = sheet.dossier
+    def effect(ctx: TransitionContext) -> None:
+        drafts.record_decision(ctx.obj, decision=decision, actor=ctx.actor, remarks=ctx.comment)
+        dossier = ctx.obj.dossier
         if decision == MissionSheetVersion.Decision.VALIDATED:
             title = _("Mission sheet validated: %(dossier)s")
         else:
@@ -237,7 +234,7 @@ def record_decision(decision: str):
         notify(
             [dossier.contact, dossier.candidate.user],
             title=title % {"dossier": dossier},
-            message=comment,
+            message=ctx.comment,
             url=dossier_url(dossier),
         )
 
@@ -245,7 +242,7 @@ def record_decision(decision: str):
     return effect
 
 
-def hand_over_after_validation(sheet, *, actor, **kwargs) -> None:
+def hand_over_after_validation(ctx: TransitionContext) -> None:
     from .services import hand_over_if_ready as hand_over
 
-    hand_over(dossier=sheet.dossier, actor=actor)
+    hand_over(dossier=ctx.obj.dossier, actor=ctx.actor)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apprentissage.drafts import VersionedForm
 from apprentissage.forms import filter_bar
 from apprentissage.models import Cohort, Option
 from apprentissage.signatures import MAX_SCAN_BYTES, validate_scan
@@ -150,19 +151,6 @@ class StartDossierForm(forms.Form):
         if email == self.candidate.user.email:
             raise forms.ValidationError(_("Enter your employer's address, not your own."))
         return email
-
-
-class VersionedForm(forms.ModelForm):
-    """A shared draft: the version it was read at travels with the form (optimistic lock)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-
-    def draft_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
 class AccordForm(VersionedForm):

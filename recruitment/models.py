@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apprentissage.drafts import SubmittedVersion, VersionedDraft
 from apprentissage.models import Cohort, Company, CompanyTutor, Option
 from apprentissage.models.academics import school_year_start
+from apprentissage.signatures import FrozenDocument
 from apprentissage.validators import validate_siret
 
 from .enums import Diploma, DossierState, ExpectedLevel, MissionFamily, MissionSheetState
@@ -208,15 +210,10 @@ class CompanyCommitments(models.Model):
         ]
 
 
-class AccordPrealable(CompanyCommitments):
-    """The accord préalable, filled online by the company contact, then signed."""
+class AccordPrealable(CompanyCommitments, VersionedDraft):
+    """The accord préalable, filled online by the company contact, then signed (frozen)."""
 
     dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="accord")
-    version = models.PositiveIntegerField(default=1)  # optimistic locking of the shared draft
-    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     # Company identity
     company_name = models.CharField(_("company name"), max_length=200, blank=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
@@ -301,7 +298,7 @@ class AccordPrealable(CompanyCommitments):
         return content
 
 
-class MissionSheet(models.Model):
+class MissionSheet(VersionedDraft):
     """The fiche de description des missions: what the company plans for each of 3 years."""
 
     YEARS = (1, 2, 3)
@@ -311,11 +308,6 @@ class MissionSheet(models.Model):
         _("state"), max_length=20, choices=MissionSheetState.choices, default=MissionSheetState.DRAFT
     )
     state_changed_at = models.DateTimeField(default=timezone.now)
-    version = models.PositiveIntegerField(default=1)  # optimistic locking of the shared draft
-    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     year1_missions = models.TextField(_("missions in year 1"), blank=True)
     year1_family = models.CharField(
         _("mission family, year 1"), max_length=20, choices=MissionFamily.choices, blank=True
@@ -360,6 +352,10 @@ class MissionSheet(models.Model):
     def content(self) -> dict:
         return {name: getattr(self, name) for name in self.CONTENT_FIELDS}
 
+    def ensure_editable(self) -> None:
+        if self.state not in (MissionSheetState.DRAFT, MissionSheetState.RETURNED):
+            raise FrozenDocument(_("The mission sheet is with the option lead: it can no longer be changed."))
+
     def missing_fields(self) -> list[str]:
         return [
             str(self._meta.get_field(name).verbose_name)
@@ -382,26 +378,10 @@ class MissionSheet(models.Model):
         return {"document": "mission_sheet", "dossier": self.dossier_id, **self.content()}
 
 
-class MissionSheetVersion(models.Model):
+class MissionSheetVersion(SubmittedVersion):
     """Each submission of the mission sheet, kept with the option lead's decision."""
 
-    class Decision(models.TextChoices):
-        VALIDATED = "validated", _("validated")
-        RETURNED = "returned", _("sent back")
-
     sheet = models.ForeignKey(MissionSheet, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveSmallIntegerField(_("version"))
-    content = models.JSONField(_("content"))
-    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    remarks = models.TextField(_("remarks"), blank=True)
 
     class Meta:
         verbose_name = _("mission sheet version")

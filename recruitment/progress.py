@@ -53,25 +53,11 @@ def percent_done(dossier) -> int:
     return round(100 * sum(step.done for step in all_steps) / len(all_steps))
 
 
-NEXT = {
-    S.COMPANY_INVITED: _(
-        "The company contact fills in and signs the accord préalable, and describes the missions."
-    ),
-    S.ACCORD_SIGNED: _("The registrar's office confirms receipt and reserves a place."),
-    S.WAITLISTED: _("The option is full: the dossier gets the next place that frees up, in arrival order."),
-    S.PLACE_RESERVED: _("The option lead validates the mission sheet."),
-    S.WITH_MIDISUP: _("MidiSup draws up the training agreement with the company."),
-    S.CONVENTION_SIGNED: _("The company and the apprentice sign the apprenticeship contract."),
-    S.CONTRACT_SIGNED: _("MidiSup sends the contract to the OPCO."),
-    S.SENT_TO_OPCO: _("The OPCO registers the contract; MidiSup records it."),
-    S.REGISTERED: _("Done: the apprenticeship is active."),
-    S.WITHDRAWN: _("The candidate withdrew: nothing more to do."),
-    S.CANCELLED: _("The dossier was cancelled: nothing more to do."),
-}
-
-
 def next_step(dossier) -> str:
+    """Who acts next, as the workflows say; with a place reserved, the mission sheet tells."""
+    from .workflows import DOSSIER_WORKFLOW, MISSION_SHEET_WORKFLOW
+
     sheet = getattr(dossier, "mission_sheet", None)
     if dossier.state == S.PLACE_RESERVED and sheet and sheet.state in (M.DRAFT, M.RETURNED):
-        return str(_("The company contact completes and submits the mission sheet."))
-    return str(NEXT[dossier.state])
+        return MISSION_SHEET_WORKFLOW.next_step(sheet)
+    return DOSSIER_WORKFLOW.next_step(dossier)

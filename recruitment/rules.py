@@ -3,7 +3,7 @@ transitions are checked against the sheet's dossier."""
 
 import rules
 
-from apprentissage.rules import cached_per_user, is_admin, is_midisup, is_scolarite
+from apprentissage.rules import cached_per_user, can_manage, is_admin, is_midisup
 
 from .enums import DossierState
 
@@ -56,21 +56,28 @@ def mission_sheet_is_editable(user, obj) -> bool:
     return bool(sheet) and dossier.is_open and sheet.state in ("draft", "returned")
 
 
+@rules.predicate
+def is_accord_signed(user, obj) -> bool:
+    dossier = _dossier(obj)
+    return bool(dossier) and dossier.state == DossierState.ACCORD_SIGNED
+
+
 can_view_dossier = (
     is_candidate_of
     | is_contact_of
     | is_option_lead_of_dossier
-    | is_scolarite
-    | is_admin
+    | can_manage
     | (is_midisup & is_handed_to_midisup)
 )
-can_manage_recruitment = is_scolarite | is_admin
+# Scolarité "confirms receipt" of a signed accord; the portal then reserves a place or waitlists.
+can_confirm_receipt = can_manage & is_accord_signed
 
 rules.add_perm("recruitment.view_dossier", can_view_dossier)
 rules.add_perm("recruitment.edit_accord", is_contact_of & accord_is_editable)
 rules.add_perm("recruitment.edit_mission_sheet", is_contact_of & mission_sheet_is_editable)
 rules.add_perm("recruitment.download_dossier_pdf", can_view_dossier)
-rules.add_perm("recruitment.manage", can_manage_recruitment)
+rules.add_perm("recruitment.manage", can_manage)
+rules.add_perm("recruitment.confirm_receipt", can_confirm_receipt)
 rules.add_perm("recruitment.view_midisup_queue", is_midisup | is_admin)
 rules.add_perm("recruitment.review_missions", is_option_lead_of_dossier)
 rules.add_perm("recruitment.start_dossier", rules.is_authenticated)
@@ -98,13 +105,13 @@ rules.add_perm("recruitment.view_my_recruitment", is_a_candidate)
 
 @rules.predicate
 @cached_per_user
-def has_dossiers_to_follow(user) -> bool:
-    """Company contacts and option leads have a list of the dossiers they deal with."""
-    from django.db.models import Q
-
+def contacts_a_dossier(user) -> bool:
     from .models import Dossier
 
-    return user.is_authenticated and Dossier.objects.filter(Q(contact=user) | Q(option__lead=user)).exists()
+    return user.is_authenticated and Dossier.objects.filter(contact=user).exists()
 
+
+# Company contacts and option leads have a list of the dossiers they deal with.
+has_dossiers_to_follow = contacts_a_dossier | leads_an_option
 
 rules.add_perm("recruitment.view_dossier_list", has_dossiers_to_follow)

@@ -3,9 +3,7 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apprentissage.models import Cohort, Option
@@ -17,10 +15,6 @@ from .enums import DossierState, MissionSheetState
 from .models import AccordPrealable, Candidate, Dossier, MissionSheet, OptionCapacity
 from .selectors import places_left, waiting_list
 from .workflows import DOSSIER_WORKFLOW, MISSION_SHEET_WORKFLOW
-
-
-class ConcurrentEdit(Exception):
-    """Someone else saved the same draft since this form was opened."""
 
 
 @transaction.atomic
@@ -104,52 +98,22 @@ def start_dossier(
     return dossier
 
 
-def _save_draft(model, obj, *, data: dict, expected_version: int, actor) -> None:
-    """Optimistic locking: the update applies only if nobody saved since `expected_version`."""
-    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
-        **data, version=F("version") + 1, updated_by=actor, updated_at=timezone.now()
-    )
-    if not updated:
-        raise ConcurrentEdit(
-            _(
-                "Someone else saved this document while you were editing it. "
-                "Reload the page to see their changes, then make yours again."
-            )
-        )
-    obj.refresh_from_db()
+def fire(dossier: Dossier, name: str, **kwargs) -> Dossier:
+    """Fire a dossier transition (keyword arguments: see `apply_transition`)."""
+    return apply_transition(DOSSIER_WORKFLOW, dossier, name, **kwargs)
 
 
-@transaction.atomic
-def save_accord(*, accord: AccordPrealable, data: dict, expected_version: int, actor) -> AccordPrealable:
-    from apprentissage.signatures import ensure_editable
-
-    ensure_editable(accord)
-    _save_draft(AccordPrealable, accord, data=data, expected_version=expected_version, actor=actor)
-    return accord
+def fire_on_sheet(sheet: MissionSheet, name: str, **kwargs) -> MissionSheet:
+    return apply_transition(MISSION_SHEET_WORKFLOW, sheet, name, **kwargs)
 
 
-@transaction.atomic
-def save_mission_sheet(*, sheet: MissionSheet, data: dict, expected_version: int, actor) -> MissionSheet:
-    if sheet.state not in (MissionSheetState.DRAFT, MissionSheetState.RETURNED):
-        from apprentissage.signatures import FrozenDocument
-
-        raise FrozenDocument(_("The mission sheet is with the option lead: it can no longer be changed."))
-    _save_draft(MissionSheet, sheet, data=data, expected_version=expected_version, actor=actor)
-    return sheet
-
-
-def fire(dossier: Dossier, name: str, *, actor, comment: str = "", **kwargs) -> Dossier:
-    return apply_transition(DOSSIER_WORKFLOW, dossier, name, actor=actor, comment=comment, **kwargs)
-
-
-def fire_on_sheet(sheet: MissionSheet, name: str, *, actor, comment: str = "", **kwargs) -> MissionSheet:
-    return apply_transition(MISSION_SHEET_WORKFLOW, sheet, name, actor=actor, comment=comment, **kwargs)
+def receipt_transition(dossier: Dossier) -> str:
+    """Scolarité received the signed accord: reserve a place, or waitlist when full."""
+    return "reserve_place" if places_left(dossier.option, dossier.cohort) > 0 else "waitlist"
 
 
 def confirm_receipt(*, dossier: Dossier, actor) -> Dossier:
-    """Scolarité received the signed accord: reserve a place, or waitlist when full."""
-    name = "reserve_place" if places_left(dossier.option, dossier.cohort) > 0 else "waitlist"
-    return fire(dossier, name, actor=actor)
+    return fire(dossier, receipt_transition(dossier), actor=actor)
 
 
 def hand_over_if_ready(*, dossier: Dossier, actor) -> None:

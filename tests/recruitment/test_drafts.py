@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from apprentissage.drafts import ConcurrentEdit, save_draft
 from apprentissage.models import TransitionLog
 from apprentissage.signatures import FrozenDocument
 from apprentissage.workflow import TransitionBlocked
@@ -103,12 +104,12 @@ def test_draft_saved_from_a_stale_form_is_refused_with_409(dossier, contact, url
 def test_save_accord_with_a_stale_version_raises_concurrent_edit(dossier, contact):
     # Arrange
     accord = dossier.accord
-    services.save_accord(accord=accord, data={"city": "Albi"}, expected_version=1, actor=contact)
+    save_draft(accord, data={"city": "Albi"}, expected_version=1, actor=contact)
     before = _accord(dossier)
 
     # Act
-    with pytest.raises(services.ConcurrentEdit):
-        services.save_accord(accord=accord, data={"city": "Castres"}, expected_version=1, actor=contact)
+    with pytest.raises(ConcurrentEdit):
+        save_draft(accord, data={"city": "Castres"}, expected_version=1, actor=contact)
 
     # Assert
     assert _accord(dossier) == before
@@ -124,9 +125,7 @@ def test_save_mission_sheet_once_submitted_is_refused(dossier, contact):
 
     # Act
     with pytest.raises(FrozenDocument):
-        services.save_mission_sheet(
-            sheet=sheet, data={"year1_missions": "Autre"}, expected_version=sheet.version, actor=contact
-        )
+        save_draft(sheet, data={"year1_missions": "Autre"}, expected_version=sheet.version, actor=contact)
 
     # Assert
     assert _sheet(dossier) == before

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from apprentissage.drafts import save_draft
 from apprentissage.models import Signature, TransitionLog, User
 from apprentissage.signatures import (
     MAX_SCAN_BYTES,
@@ -225,8 +226,8 @@ def test_save_accord_after_signing_raises_frozen_document_and_changes_nothing(do
 
     # Act
     with pytest.raises(FrozenDocument):
-        services.save_accord(
-            accord=dossier.accord,
+        save_draft(
+            dossier.accord,
             data={"city": "Castres"},
             expected_version=dossier.accord.version,
             actor=contact,
@@ -350,8 +351,8 @@ def test_reopen_accord_voids_the_signature_and_makes_the_accord_editable(dossier
     log = TransitionLog.objects.get(transition="reopen_accord")
     assert (log.actor, log.comment, log.from_state) == (scolarite, REASON, DossierState.ACCORD_SIGNED)
     # the accord is editable again, by the service and by the page
-    accord = services.save_accord(
-        accord=dossier.accord,
+    accord = save_draft(
+        dossier.accord,
         data={"city": "Castres"},
         expected_version=dossier.accord.version,
         actor=contact,
@@ -433,8 +434,8 @@ def test_paper_signature_upload_by_scolarite_signs_and_freezes_the_accord(dossie
     assert signature.content_sha256 == expected_hash
     assert signature.scan.read() == PDF
     with pytest.raises(FrozenDocument):
-        services.save_accord(
-            accord=dossier.accord,
+        save_draft(
+            dossier.accord,
             data={"city": "Castres"},
             expected_version=dossier.accord.version,
             actor=contact,
@@ -507,9 +508,11 @@ def test_paper_signature_shows_its_signing_date_in_local_time(dossier, world):
         dossier,
         "record_paper_signature",
         actor=world["scolarite"],
-        scan=SimpleUploadedFile("accord.pdf", PDF, "application/pdf"),
-        signer_name="Hélène Du Pré-Martin",
-        signed_on=datetime.date(2026, 11, 20),
+        data={
+            "scan": SimpleUploadedFile("accord.pdf", PDF, "application/pdf"),
+            "signer_name": "Hélène Du Pré-Martin",
+            "signed_on": datetime.date(2026, 11, 20),
+        },
     )
 
     # Act

@@ -103,13 +103,13 @@ def _kwargs(name: str, user) -> dict:
             typed_name=_full_name(user), ip_address="192.0.2.8", user_agent="Mozilla/5.0 (tests)"
         )
     elif name == "record_paper_signature":
-        kwargs.update(
-            scan=SimpleUploadedFile("accord-signe.pdf", PDF, content_type="application/pdf"),
-            signer_name="Hélène Ressources",
-            signed_on=ON_DATE,
-        )
+        kwargs["data"] = {
+            "scan": SimpleUploadedFile("accord-signe.pdf", PDF, content_type="application/pdf"),
+            "signer_name": "Hélène Ressources",
+            "signed_on": ON_DATE,
+        }
     elif name in {"sign_convention", "sign_contract", "send_to_opco", "register"}:
-        kwargs["on_date"] = ON_DATE
+        kwargs["data"] = {"on_date": ON_DATE}
     return kwargs
 
 
