@@ -101,6 +101,32 @@ def test_draft_saved_from_a_stale_form_is_refused_with_409(dossier, contact, url
     assert read(dossier) == saved  # the first session's data is intact
 
 
+@pytest.mark.parametrize("document", ["accord", "mission_sheet"])
+def test_draft_save_writes_a_history_row_by_its_author(dossier, contact, document):
+    # Arrange
+    draft = getattr(dossier, document)
+    field = "city" if document == "accord" else "year1_missions"
+    rows = draft.history.count()
+
+    # Act
+    save_draft(draft, data={field: "Castres"}, expected_version=1, actor=contact)
+
+    # Assert
+    latest = draft.history.latest()
+    assert draft.history.count() == rows + 1
+    assert (latest.history_user, latest.version, getattr(latest, field)) == (contact, 2, "Castres")
+
+
+def test_draft_saved_from_its_page_is_in_the_history_with_its_author(dossier, contact, login):
+    response = login(contact).post(
+        reverse("recruitment:missions_edit", args=[dossier.pk]), {**_form_data(SHEET_DATA), "version": 1}
+    )
+
+    assert response.status_code == 302
+    latest = MissionSheet.objects.get(dossier=dossier).history.latest()
+    assert (latest.history_user, latest.year1_missions) == (contact, SHEET_DATA["year1_missions"])
+
+
 def test_save_accord_with_a_stale_version_raises_concurrent_edit(dossier, contact):
     # Arrange
     accord = dossier.accord
