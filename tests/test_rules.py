@@ -1,6 +1,7 @@
 """Every predicate over every persona, and the selectors agree with the predicates."""
 
 import pytest
+import rules
 from django.contrib.auth.models import AnonymousUser
 
 from apprentissage import rules as access
@@ -101,3 +102,12 @@ def test_one_person_can_hold_several_roles(world):
 @pytest.mark.parametrize("persona", sorted(LINKED - {"apprentice"}))
 def test_followers_follow_only_their_apprentices(world, persona):
     assert list(followed_apprenticeships(world[persona])) == [world.own]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_can_manage_is_scolarite_or_admin_for_every_staff_permission(world, persona):
+    user = user_of(world, persona)
+    allowed = persona in {"scolarite", "admin"}
+    assert access.can_manage(user) is allowed
+    for perm in ("apprentissage.manage_people", "recruitment.manage"):
+        assert rules.has_perm(perm, user) is allowed, perm
