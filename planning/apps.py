@@ -7,4 +7,4 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Planning")
 
     def ready(self):
-        from planning import todos, transfer  # noqa: F401  (registers the to-dos and the import)
+        from planning import menus, todos, transfer  # noqa: F401  (registers menus, to-dos, imports)

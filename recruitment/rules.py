@@ -2,8 +2,9 @@
 transitions are checked against the sheet's dossier."""
 
 import rules
+from django.db.models import OuterRef, Q
 
-from apprentissage.rules import cached_per_user, is_admin, is_midisup, is_scolarite
+from apprentissage.rules import can_manage, is_admin, is_midisup, is_scolarite, user_fact
 
 from .enums import DossierState
 
@@ -64,7 +65,7 @@ can_view_dossier = (
     | is_admin
     | (is_midisup & is_handed_to_midisup)
 )
-can_manage_recruitment = is_scolarite | is_admin
+can_manage_recruitment = can_manage
 
 rules.add_perm("recruitment.view_dossier", can_view_dossier)
 rules.add_perm("recruitment.edit_accord", is_contact_of & accord_is_editable)
@@ -76,35 +77,35 @@ rules.add_perm("recruitment.review_missions", is_option_lead_of_dossier)
 rules.add_perm("recruitment.start_dossier", rules.is_authenticated)
 
 
-@rules.predicate
-@cached_per_user
-def leads_an_option(user) -> bool:
+def _led_options():
     from apprentissage.models import Option
 
-    return user.is_authenticated and Option.objects.filter(lead=user).exists()
+    return Option.objects.filter(lead=OuterRef("pk"))
 
 
-@rules.predicate
-@cached_per_user
-def is_a_candidate(user) -> bool:
+def _candidacies():
     from .models import Candidate
 
-    return user.is_authenticated and Candidate.objects.filter(user=user).exists()
+    return Candidate.objects.filter(user=OuterRef("pk"))
+
+
+# User facts: answered with every other one in one query per request (apprentissage.rules).
+leads_an_option = user_fact("recruitment.leads_an_option", _led_options)
+is_a_candidate = user_fact("recruitment.is_a_candidate", _candidacies)
 
 
 rules.add_perm("recruitment.review_mission_sheets", leads_an_option)
 rules.add_perm("recruitment.view_my_recruitment", is_a_candidate)
 
 
-@rules.predicate
-@cached_per_user
-def has_dossiers_to_follow(user) -> bool:
+def _followed_dossiers():
     """Company contacts and option leads have a list of the dossiers they deal with."""
-    from django.db.models import Q
-
     from .models import Dossier
 
-    return user.is_authenticated and Dossier.objects.filter(Q(contact=user) | Q(option__lead=user)).exists()
+    return Dossier.objects.filter(Q(contact=OuterRef("pk")) | Q(option__lead=OuterRef("pk")))
+
+
+has_dossiers_to_follow = user_fact("recruitment.has_dossiers_to_follow", _followed_dossiers)
 
 
 rules.add_perm("recruitment.view_dossier_list", has_dossiers_to_follow)

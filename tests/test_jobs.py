@@ -99,7 +99,7 @@ def test_progress_is_written_every_50_steps_and_at_the_end(world, monkeypatch):
     progress_writes = [
         q["sql"] for q in queries if q["sql"].startswith('UPDATE "apprentissage_job" SET "done" =')
     ]
-    assert CALLS == list(range(1, 121))
+    assert list(range(1, 121)) == CALLS
     assert len(progress_writes) == 3  # at 50, 100 and 120 (not 120 writes)
     job.refresh_from_db()
     assert (job.status, job.done) == ("done", 120)
