@@ -7,4 +7,4 @@ class RecruitmentConfig(AppConfig):
     verbose_name = _("Recruitment")
 
     def ready(self):
-        from recruitment import jobs, menus, todos  # noqa: F401  (registers menus, to-dos, imports)
+        from recruitment import jobs, menus, panels, todos  # noqa: F401  (registers menus, panels, to-dos, imports)
