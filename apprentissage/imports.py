@@ -211,10 +211,7 @@ def run_check(job, progress) -> dict:
     if batch is None:  # gone, or already checked (a retried task)
         return {}
     check_batch(batch, progress)
-    message = _("%(good)d correct line(s), %(bad)d line(s) with errors.") % {
-        "good": batch.valid_count,
-        "bad": batch.error_count,
-    }
+    message = _("The file is checked: see each line's result before importing it.")
     return {"batch": batch.pk, "message": message}
 
 

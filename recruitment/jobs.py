@@ -54,7 +54,7 @@ class CandidateLineForm(CandidateForm):
     """`CandidateForm` for one line of a file, without a query per line."""
 
     def __init__(self, *args, lookups: FileLookups, **kwargs):
-        super().__init__(*args, **kwargs)
+        forms.Form.__init__(self, *args, **kwargs)  # no crispy layout: a line is never rendered
         self.lookups = lookups
         self.fields["option"] = _OptionByName(self.fields["option"], lookups.options)
 
