@@ -31,11 +31,13 @@ and its upload URL calls `upload_view(request, kind)`. The core does the rest:
 already applied, and the spec skips lines already imported (e.g. by validating them again).
 """
 
+import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apprentissage.jobs import job_handler, start_job
@@ -43,6 +45,7 @@ from apprentissage.models import ImportBatch
 from apprentissage.tabular import Column, RowResult
 
 INLINE_CHECK_MAX_LINES = 200
+KEEP_DAYS = 30  # a file's lines hold personal data: batches older than this are deleted
 CHECK_JOB = "apprentissage.check_import"
 APPLY_JOB = "apprentissage.apply_import"
 
@@ -128,7 +131,8 @@ def create_batch(
     only_valid_rows=False,
 ) -> ImportBatch:
     """Keep the file's rows and check them: in this request when the file is small, else in
-    a background job (`batch.check_job`)."""
+    a background job (`batch.check_job`). Batches older than `KEEP_DAYS` are deleted."""
+    ImportBatch.objects.filter(created_at__lt=timezone.now() - datetime.timedelta(days=KEEP_DAYS)).delete()
     batch = ImportBatch.objects.create(
         kind=spec.kind,
         created_by=created_by,

@@ -2,11 +2,14 @@
 import: the preview kept server-side, only the good lines, a double confirmation, someone
 else's file, a large file checked by a job, a retried job, and the queries per line."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from apprentissage import imports
 from apprentissage.jobs import run
@@ -220,3 +223,16 @@ def test_the_applying_job_runs_nine_queries_per_line(world):
     # are made once per file; the progress is written every 50 lines (50 more lines: one
     # more write). Before: 13 per line and a progress write per line.
     assert _apply_queries(world, 60) - _apply_queries(world, 10) == 9 * 50 + 1
+
+
+def test_batches_older_than_a_month_are_deleted_with_their_personal_data(world, scolarite):
+    _upload(scolarite, [_line(1)])
+    old = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=imports.KEEP_DAYS + 1)
+    )
+
+    _upload(scolarite, [_line(2)])
+
+    assert not ImportBatch.objects.filter(pk=old.pk).exists()
+    assert ImportBatch.objects.count() == 1
