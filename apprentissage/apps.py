@@ -7,4 +7,4 @@ class ApprentissageConfig(AppConfig):
     verbose_name = _("Apprenticeships (core)")
 
     def ready(self):
-        from apprentissage import todos  # noqa: F401  (registers the core's to-dos)
+        from apprentissage import imports, menus, todos  # noqa: F401  (registers the core's menu, to-dos, jobs)

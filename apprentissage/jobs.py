@@ -2,13 +2,15 @@
 
 An app registers a handler with `@job_handler("app.kind")`: a function `(job, progress)`
 returning a result dict (its "message" is shown to the person); it calls
-`progress(done, total)` as it goes. `start_job()` records
+`progress(done, total)` as it goes (as often as it likes: the row is written at most every
+`PROGRESS_EVERY_STEPS` steps or `PROGRESS_EVERY_SECONDS` seconds). `start_job()` records
 the job and queues `apprentissage.run_job` after commit; the job's page polls its progress
 (htmx) and links to `next_url` when done. Handlers must be idempotent: a job retried after
 a crash must not do its work twice (each step is its own transaction and skips what exists).
 """
 
 import logging
+import time
 from collections.abc import Callable
 from functools import partial
 
@@ -19,6 +21,8 @@ from apprentissage.models import Job
 
 logger = logging.getLogger(__name__)
 _handlers: dict[str, Callable] = {}
+PROGRESS_EVERY_STEPS = 50
+PROGRESS_EVERY_SECONDS = 1.0
 
 
 def job_handler(kind: str):
@@ -50,7 +54,21 @@ def run(job_id: int) -> None:
         return
     job = Job.objects.get(pk=job_id)
 
+    written = {"done": 0, "at": time.monotonic()}
+
     def progress(done: int, total: int | None = None) -> None:
+        """Record the progress, throttled: one UPDATE per 50 steps or per second at most
+        (a new total, or the last step, is always written)."""
+        now = time.monotonic()
+        last_step = done == (total if total is not None else job.total)
+        if (
+            total is None
+            and not last_step
+            and done - written["done"] < PROGRESS_EVERY_STEPS
+            and now - written["at"] < PROGRESS_EVERY_SECONDS
+        ):
+            return
+        written.update(done=done, at=now)
         fields = {"done": done} if total is None else {"done": done, "total": total}
         Job.objects.filter(pk=job_id).update(**fields)
 

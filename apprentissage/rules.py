@@ -2,12 +2,16 @@
 
 Deny by default: every predicate is False for anonymous users and missing objects.
 Relationship predicates compare ids already loaded on the object (no query); role
-predicates read a per-request cache of the user's groups (one query).
+predicates ("is scolarité", "leads an option") are user facts (`user_fact`): all of them,
+from every app, are answered by one query per request.
 The selectors in `selectors.py` express the same relationships as querysets; a test
 checks that both agree.
 """
 
+from collections.abc import Callable
+
 import rules
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apprentissage.enums import StaffRole
 
@@ -28,15 +32,56 @@ def cached_per_user(func):
     return wrapper
 
 
-def staff_roles(user) -> frozenset[str]:
-    """Names of the staff groups of `user`, cached on the user object for the request."""
+_user_facts: dict[str, Callable[[], QuerySet]] = {}
+
+
+def user_fact(name: str, rows: Callable[[], QuerySet]) -> rules.Predicate:
+    """A yes/no fact about a user ("is a candidate", "leads an option") as a predicate.
+    `rows()` returns the rows that make it true, filtered on `OuterRef("pk")` (the user).
+    Every fact of every app is answered by ONE query (an EXISTS each) the first time any
+    is asked for a user, and kept on the user object, which lives for one request."""
+    _user_facts[name] = rows
+
+    def predicate(user) -> bool:
+        return facts_of(user).get(name, False)
+
+    return rules.predicate(predicate, name=name)
+
+
+def facts_of(user) -> dict[str, bool]:
     if not user or not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_staff_roles_cache", None)
-    if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._staff_roles_cache = cached
+        return {}
+    cached = getattr(user, "_user_facts_cache", None)
+    if cached is None or len(cached) != len(_user_facts):
+        names = list(_user_facts)
+        aliases = {f"fact_{index}": Exists(_user_facts[name]()) for index, name in enumerate(names)}
+        from django.contrib.auth import get_user_model
+
+        row = get_user_model()._default_manager.filter(pk=user.pk).annotate(**aliases)
+        values = row.values_list(*aliases).first()
+        cached = dict(zip(names, values or [False] * len(names), strict=True))
+        user._user_facts_cache = cached
     return cached
+
+
+def _group(role: str) -> Callable[[], QuerySet]:
+    def rows():
+        from django.contrib.auth.models import Group
+
+        return Group.objects.filter(user=OuterRef("pk"), name=role)
+
+    return rows
+
+
+for _role in StaffRole:
+    user_fact(f"apprentissage.in_group_{_role.value}", _group(_role))
+
+
+def staff_roles(user) -> frozenset[str]:
+    """The staff roles (`StaffRole` groups) of `user`, from the user's facts (one query per
+    request for every fact)."""
+    facts = facts_of(user)
+    return frozenset(role for role in StaffRole if facts.get(f"apprentissage.in_group_{role.value}"))
 
 
 def company_ids_of_contact(user) -> frozenset[int]:
@@ -103,20 +148,20 @@ can_view_apprenticeship = is_linked_to | is_program_staff
 can_manage = is_scolarite | is_admin
 
 
-@rules.predicate
-@cached_per_user
-def follows_apprentices(user) -> bool:
-    """Tutor, option lead or company contact of at least one apprenticeship."""
-    from django.db.models import Q
+def _followed_apprenticeships():
+    from apprentissage.models import Apprenticeship, CompanyContact
 
-    from apprentissage.models import Apprenticeship
-
+    user = OuterRef("pk")
     return Apprenticeship.objects.filter(
         Q(company_tutor=user)
         | Q(school_tutor=user)
         | Q(option__lead=user)
-        | Q(company_id__in=company_ids_of_contact(user))
-    ).exists()
+        | Q(company__in=CompanyContact.objects.filter(user=OuterRef(user)).values("company"))
+    )
+
+
+# Tutor, option lead or company contact of at least one apprenticeship.
+follows_apprentices = user_fact("apprentissage.follows_apprentices", _followed_apprenticeships)
 
 
 rules.add_perm("apprentissage.manage_people", can_manage)

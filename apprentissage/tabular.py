@@ -126,9 +126,12 @@ def read_table(uploaded, columns: Sequence[Column]) -> list[tuple[int, dict[str,
     return result
 
 
-def validate_rows(rows: Iterable[tuple[int, dict[str, str]]], form_class, **form_kwargs) -> list[RowResult]:
+def validate_rows(
+    rows: Iterable[tuple[int, dict[str, str]]], form_class, *, progress=None, **form_kwargs
+) -> list[RowResult]:
+    """Each row through `form_class`; `progress(done)`, if given, is called after each row."""
     results = []
-    for line, raw in rows:
+    for number, (line, raw) in enumerate(rows, start=1):
         form = form_class(data=raw, **form_kwargs)
         result = RowResult(line=line, raw=raw)
         if form.is_valid():
@@ -138,6 +141,8 @@ def validate_rows(rows: Iterable[tuple[int, dict[str, str]]], form_class, **form
                 label = form.fields[name].label if name in form.fields else ""
                 result.errors.extend(f"{label} : {error}" if label else error for error in errors)
         results.append(result)
+        if progress is not None:
+            progress(number)
     return results
 
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from apprentissage.views import account, apprenticeships, home, pages, people
+from apprentissage.views import account, apprenticeships, home, imports, pages, people
 
 admin.site.site_header = _("Apprenticeship portal — administration")
 admin.site.site_title = _("Apprenticeship portal")
@@ -29,6 +29,8 @@ urlpatterns = [
     path("compte/notifications/", account.preferences, name="account_preferences"),
     path("notifications/<int:pk>/", account.notification_open, name="notification_open"),
     path("taches/<int:pk>/", account.job_detail, name="job_detail"),
+    path("importations/<int:pk>/", imports.import_preview, name="import_preview"),
+    path("importations/<int:pk>/confirmer/", imports.import_confirm, name="import_confirm"),
     path("verifier-signature/", account.signature_verification, name="signature_verification"),
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("donnees-personnelles/", pages.personal_data, name="personal_data"),

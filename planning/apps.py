@@ -7,4 +7,4 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Planning")
 
     def ready(self):
-        from planning import jobs, todos  # noqa: F401  (registers the job handler and the to-dos)
+        from planning import menus, panels, todos, transfer  # noqa: F401  (registers menus, panels, to-dos, imports)

@@ -3,34 +3,38 @@ contacts the calendars of the apprentices they follow (the apprenticeship's view
 permission); scolarité manages every calendar."""
 
 import rules
+from django.db.models import OuterRef
 
-from apprentissage.rules import (
-    cached_per_user,
-    can_view_apprenticeship,
-    company_ids_of_contact,
-    is_admin,
-    is_scolarite,
-)
+from apprentissage.rules import can_manage, can_view_apprenticeship, user_fact
 
-can_manage_calendars = is_scolarite | is_admin
-
-rules.add_perm("planning.manage_calendars", can_manage_calendars)
+rules.add_perm("planning.manage_calendars", can_manage)
 rules.add_perm("planning.view_apprentice_calendar", can_view_apprenticeship)
 rules.add_perm("planning.view_calendars", rules.is_authenticated)
 
 
-@rules.predicate
-@cached_per_user
-def has_an_apprenticeship(user) -> bool:
-    return user.apprenticeships.exists()
+def _own_apprenticeships():
+    from apprentissage.models import Apprenticeship
+
+    return Apprenticeship.objects.filter(apprentice=OuterRef("pk"))
 
 
-@rules.predicate
-@cached_per_user
-def works_for_a_host_company(user) -> bool:
+def _host_company_roles():
     """Company tutors and company contacts: the "who is at school when" page is theirs."""
-    return hasattr(user, "company_tutor_profile") or bool(company_ids_of_contact(user))
+    from apprentissage.models import CompanyContact
 
+    return CompanyContact.objects.filter(user=OuterRef("pk"))
+
+
+def _tutor_profiles():
+    from apprentissage.models import CompanyTutor
+
+    return CompanyTutor.objects.filter(user=OuterRef("pk"))
+
+
+has_an_apprenticeship = user_fact("planning.has_an_apprenticeship", _own_apprenticeships)
+works_for_a_host_company = user_fact("planning.is_company_contact", _host_company_roles) | user_fact(
+    "planning.has_a_tutor_profile", _tutor_profiles
+)
 
 rules.add_perm("planning.view_my_calendar", has_an_apprenticeship)
 rules.add_perm("planning.view_company_calendar", works_for_a_host_company)

@@ -13,14 +13,19 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from apprentissage.imports import CheckResult, ImportSpec, Line, register
 from apprentissage.models import Option, SchoolYear
 from apprentissage.tabular import Column, read_table
 
 from .enums import WeekKind
 from .selectors import year_grid
+from .services import set_week_kinds
 from .weeks import friday_of, school_year_mondays
 
 STUDY_YEARS = (1, 2, 3)
@@ -155,7 +160,11 @@ class ImportPreview:
 
 def read_calendar(uploaded, school_year: SchoolYear) -> ImportPreview:
     """Check a file against the school year; raises `TableError` when it is not a table."""
-    rows = read_table(uploaded, COLUMNS)
+    return check_calendar(read_table(uploaded, COLUMNS), school_year)
+
+
+def check_calendar(rows: list[tuple[int, dict[str, str]]], school_year: SchoolYear) -> ImportPreview:
+    """Check the rows of a table (`read_table`) against the school year."""
     mondays = school_year_mondays(school_year.start_year)
     valid_mondays = set(mondays)
     study_years = [y for y in STUDY_YEARS if any(raw.get(YEAR_KEYS[y], "").strip() for _line, raw in rows)]
@@ -274,3 +283,91 @@ def template_rows(start_year: int) -> list[list]:
     return [
         [m.isocalendar()[1], _fmt(m), _fmt(friday_of(m)), "", "", ""] for m in school_year_mondays(start_year)
     ]
+
+
+# The import as a kind of the core's two-step import (`apprentissage.imports`): all or nothing,
+# applied as one undoable change of the grid.
+
+IMPORT_CALENDAR = "planning.import_calendar"
+
+
+def _check_import(rows, params, progress) -> CheckResult:
+    preview = check_calendar(rows, SchoolYear.objects.get(pk=params["school_year"]))
+    progress(len(rows))
+    lines = [
+        Line(
+            line=line.line,
+            raw=line.raw,
+            errors=line.errors,
+            data={
+                "week": line.week,
+                "monday": _fmt(line.monday) if line.monday else None,
+                "friday": _fmt(line.friday) if line.monday else None,
+                "cells": [{**cell, "label": str(cell["label"])} for cell in line.cells],
+            },
+        )
+        for line in preview.lines
+    ]
+    return CheckResult(
+        lines=lines,
+        file_errors=preview.errors,
+        summary={
+            "changes": [[year, monday.isoformat(), kind] for year, monday, kind in preview.changes],
+            "changed_count": preview.changed_count,
+            "study_years": preview.study_years,
+            "error_count": preview.error_count,
+        },
+    )
+
+
+def _apply_import(batch, lines, progress) -> dict:
+    """Apply a checked import as one undoable change. Idempotent: a retried job (or the same
+    file imported again) finds the weeks already set and changes nothing."""
+    school_year = SchoolYear.objects.get(pk=batch.params["school_year"])
+    changes = [
+        (year, datetime.date.fromisoformat(monday), kind) for year, monday, kind in batch.summary["changes"]
+    ]
+    edit = set_week_kinds(
+        school_year=school_year,
+        changes=changes,
+        actor=batch.created_by,
+        description=_("Import of %(file)s") % {"file": batch.file_name},
+    )
+    progress(len(lines))
+    if edit is None:
+        return {"changed": 0, "message": _("Nothing changed: the calendar already matched the file.")}
+    new = {(year, monday.isoformat()): kind for year, monday, kind in changes}
+    changed = sum(p["kind"] != new[(p["study_year"], p["monday"])] for p in edit.previous)
+    message = ngettext(
+        "%(count)d week changed (the change can be undone from the grid).",
+        "%(count)d weeks changed (the change can be undone from the grid).",
+        changed,
+    ) % {"count": changed}
+    return {"changed": changed, "edit": edit.pk, "message": message}
+
+
+def _school_year_of(params) -> SchoolYear:
+    return get_object_or_404(SchoolYear, pk=params["school_year"])
+
+
+def _import_context(params) -> dict:
+    return {"school_year": _school_year_of(params), "study_year_headers": HEADERS[3:]}
+
+
+register(
+    ImportSpec(
+        kind=IMPORT_CALENDAR,
+        permission="planning.manage_calendars",
+        columns=COLUMNS,
+        check=_check_import,
+        apply=_apply_import,
+        template="planning/import.html",
+        job_label=lambda batch: (
+            _("Import of the %(year)s calendar") % {"year": _school_year_of(batch.params).label}
+        ),
+        next_url=lambda batch: reverse("planning:grid", args=[_school_year_of(batch.params).start_year]),
+        upload_url=lambda params: reverse("planning:import", args=[_school_year_of(params).start_year]),
+        allow_only_valid_rows=False,
+        context=_import_context,
+    )
+)

@@ -7,4 +7,4 @@ class RecruitmentConfig(AppConfig):
     verbose_name = _("Recruitment")
 
     def ready(self):
-        from recruitment import jobs, todos, workflows  # noqa: F401  (registers to-dos, perms, job handlers)
+        from recruitment import jobs, menus, panels, todos, workflows  # noqa: F401  (registers menus, panels, to-dos, perms, imports)

@@ -112,21 +112,6 @@ CANDIDATE_COLUMNS = [
 ]
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File (.xlsx or .csv)"),
-        help_text=_("Use the template: one candidate per line, headers on the first line."),
-    )
-    only_valid_rows = forms.BooleanField(
-        label=_("Import the correct lines even if others have errors"), required=False
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("preview", _("Check the file")))
-
-
 class StartDossierForm(forms.Form):
     contact_first_name = forms.CharField(label=_("Contact's first name"), max_length=150)
     contact_last_name = forms.CharField(label=_("Contact's last name"), max_length=150)

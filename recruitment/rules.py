@@ -2,8 +2,9 @@
 transitions are checked against the sheet's dossier."""
 
 import rules
+from django.db.models import OuterRef
 
-from apprentissage.rules import cached_per_user, can_manage, is_admin, is_midisup
+from apprentissage.rules import can_manage, is_admin, is_midisup, user_fact
 
 from .enums import DossierState
 
@@ -83,32 +84,34 @@ rules.add_perm("recruitment.review_missions", is_option_lead_of_dossier)
 rules.add_perm("recruitment.start_dossier", rules.is_authenticated)
 
 
-@rules.predicate
-@cached_per_user
-def leads_an_option(user) -> bool:
+def _led_options():
     from apprentissage.models import Option
 
-    return user.is_authenticated and Option.objects.filter(lead=user).exists()
+    return Option.objects.filter(lead=OuterRef("pk"))
 
 
-@rules.predicate
-@cached_per_user
-def is_a_candidate(user) -> bool:
+def _candidacies():
     from .models import Candidate
 
-    return user.is_authenticated and Candidate.objects.filter(user=user).exists()
+    return Candidate.objects.filter(user=OuterRef("pk"))
+
+
+# User facts: answered with every other one in one query per request (apprentissage.rules).
+leads_an_option = user_fact("recruitment.leads_an_option", _led_options)
+is_a_candidate = user_fact("recruitment.is_a_candidate", _candidacies)
 
 
 rules.add_perm("recruitment.review_mission_sheets", leads_an_option)
 rules.add_perm("recruitment.view_my_recruitment", is_a_candidate)
 
 
-@rules.predicate
-@cached_per_user
-def contacts_a_dossier(user) -> bool:
+def _contacted_dossiers():
     from .models import Dossier
 
-    return user.is_authenticated and Dossier.objects.filter(contact=user).exists()
+    return Dossier.objects.filter(contact=OuterRef("pk"))
+
+
+contacts_a_dossier = user_fact("recruitment.contacts_a_dossier", _contacted_dossiers)
 
 
 # Company contacts and option leads have a list of the dossiers they deal with.

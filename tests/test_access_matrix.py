@@ -5,7 +5,7 @@ from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 
-from apprentissage.models import Job, Notification, User
+from apprentissage.models import ImportBatch, Job, Notification, User
 
 from .access import CASES, LOGIN, Case, expect, project_url_names, staff_only
 from .conftest import PERSONAS
@@ -16,6 +16,19 @@ PROGRAM_STAFF = dict(scolarite=200, midisup=200, admin=200)
 
 def _job_of(user):
     return Job.objects.create(kind="recruitment.import_candidates", label="Import", created_by=user)
+
+
+def _batch_of(user):
+    """A checked import file of `user`'s with one bad line (confirming it imports nothing)."""
+    return ImportBatch.objects.create(
+        kind="recruitment.import_candidates",
+        created_by=user,
+        file_name="candidats.csv",
+        status=ImportBatch.Status.HAS_ERRORS,
+        rows=[{"line": 2, "raw": {"email": "x"}, "errors": ["E-mail invalide"], "data": {}}],
+        line_count=1,
+        error_count=1,
+    )
 
 
 def _notification_for(user):
@@ -110,6 +123,23 @@ CASES.add(
         "scolarité's job",
         lambda w: reverse("job_detail", args=[_job_of(w["scolarite"]).pk]),
         expect(404, scolarite=200),
+    ),
+    # An import belongs to its uploader: anyone else (even an admin) gets 404.
+    Case(
+        "import_preview",
+        "scolarité's file",
+        lambda w: reverse("import_preview", args=[_batch_of(w["scolarite"]).pk]),
+        expect(404, scolarite=200),
+    ),
+    Case(
+        "import_confirm",
+        "scolarité's file",
+        lambda w: reverse("import_confirm", args=[_batch_of(w["scolarite"]).pk]),
+        # Allowed: back to the preview, the bad line is not imported.
+        expect(404, scolarite=302),
+        method="post",
+        data=lambda w: {"confirm": "1", "only_valid_rows": "on"},
+        unchanged=lambda w: list(ImportBatch.objects.values_list("status", "apply_job")),
     ),
     Case("accessibility", "", lambda w: reverse("accessibility"), expect(200, anonymous=200)),
     Case("personal_data", "", lambda w: reverse("personal_data"), expect(200, anonymous=200)),

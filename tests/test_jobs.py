@@ -80,3 +80,26 @@ def test_progress_page_polls_until_done(world, login):
     Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, done=4)
     done = client.get(reverse("job_detail", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in done  # polling stops
+
+
+def test_progress_is_written_every_50_steps_and_at_the_end(world, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apprentissage import jobs
+
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY_SECONDS", 3600)  # steps only, whatever the machine
+
+    job = Job.objects.create(
+        kind="tests.count_to", label="x", created_by=world["scolarite"], payload={"n": 120}, total=120
+    )
+    with CaptureQueriesContext(connection) as queries:
+        run(job.pk)
+
+    progress_writes = [
+        q["sql"] for q in queries if q["sql"].startswith('UPDATE "apprentissage_job" SET "done" =')
+    ]
+    assert list(range(1, 121)) == CALLS
+    assert len(progress_writes) == 3  # at 50, 100 and 120 (not 120 writes)
+    job.refresh_from_db()
+    assert (job.status, job.done) == ("done", 120)

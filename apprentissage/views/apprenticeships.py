@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from apprentissage.forms import ApprenticeshipFilterForm, AssignTutorsForm
 from apprentissage.models import Apprenticeship, CompanyTutor
+from apprentissage.panels import panels_for
 from apprentissage.permissions import get_object_for_user_or_404
 from apprentissage.selectors import current_school_year, visible_apprenticeships
 from apprentissage.services import assign_tutors
@@ -72,6 +73,7 @@ def apprenticeship_detail(request, pk: int):
             "study_year": apprenticeship.study_year_in(school_year),
             "school_year": school_year,
             "tutor_profile": tutor_profile,
+            "panels": panels_for(request, apprenticeship),  # each app's (apprentissage.panels)
         },
     )
 

@@ -1,43 +1,22 @@
 """Planning views: import and export of the calendar in the school's table format
 (scolarité and admins)."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404
+from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apprentissage.jobs import start_job
 from apprentissage.models import Option, SchoolYear
 from apprentissage.pdf import pdf_response
-from apprentissage.tabular import TableError, xlsx_response
+from apprentissage.tabular import xlsx_response
+from apprentissage.views.imports import upload_view
 
 from ..enums import WeekKind
-from ..jobs import IMPORT_CALENDAR
 from ..selectors import year_grid
-from ..transfer import HEADERS, export_rows, read_calendar, template_rows
+from ..transfer import HEADERS, IMPORT_CALENDAR, export_rows, template_rows
 
-SESSION_KEY = "planning_calendar_import"
 MANAGE = "planning.manage_calendars"
-
-
-class CalendarImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("File (.xlsx or .csv)"),
-        help_text=gettext_lazy(
-            "The school's table: Semaine, du, au, 1ère année, 2e année, 3e année; one line per week."
-        ),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("preview", gettext_lazy("Check the file")))
 
 
 def _school_year(start_year: int) -> SchoolYear:
@@ -52,58 +31,17 @@ def _option(request) -> Option | None:
 @login_required
 @permission_required(MANAGE, raise_exception=True)
 def calendar_import(request, start_year: int):
-    """Check the file line by line (nothing saved), then apply it on confirmation."""
+    """Upload the school's table: checked line by line (nothing saved), then applied on
+    confirmation (the core's two-step import, `planning.transfer`)."""
     school_year = _school_year(start_year)
-    if request.method == "POST" and "confirm" in request.POST:
-        return _confirm(request, school_year)
-    form = CalendarImportForm(request.POST or None, request.FILES or None)
-    preview, table_error = None, None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            preview = read_calendar(upload, school_year)
-        except TableError as error:
-            table_error = str(error)
-        else:
-            request.session[SESSION_KEY] = {
-                "school_year": school_year.pk,
-                "filename": upload.name,
-                "changes": [[y, m.isoformat(), k] for y, m, k in preview.changes] if preview.ok else None,
-            }
-    return render(
+    return upload_view(
         request,
-        "planning/import.html",
-        {
-            "form": form,
-            "school_year": school_year,
-            "preview": preview,
-            "table_error": table_error,
-            "study_year_headers": HEADERS[3:],
-        },
+        IMPORT_CALENDAR,
+        params={"school_year": school_year.pk},
+        help_text=gettext_lazy(
+            "The school's table: Semaine, du, au, 1ère année, 2e année, 3e année; one line per week."
+        ),
     )
-
-
-def _confirm(request, school_year: SchoolYear):
-    pending = request.session.pop(SESSION_KEY, None)
-    if not pending or pending["school_year"] != school_year.pk:
-        messages.error(request, _("Nothing to import: check the file again."))
-        return redirect("planning:import", start_year=school_year.start_year)
-    if pending["changes"] is None:
-        messages.error(request, _("The file has errors: correct them and send it again."))
-        return redirect("planning:import", start_year=school_year.start_year)
-    job = start_job(
-        kind=IMPORT_CALENDAR,
-        label=_("Import of the %(year)s calendar") % {"year": school_year.label},
-        created_by=request.user,
-        payload={
-            "school_year": school_year.pk,
-            "filename": pending["filename"],
-            "changes": pending["changes"],
-        },
-        total=len(pending["changes"]),
-        next_url=reverse("planning:grid", args=[school_year.start_year]),
-    )
-    return redirect("job_detail", pk=job.pk)
 
 
 @login_required

@@ -7,22 +7,19 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apprentissage.jobs import start_job
 from apprentissage.models import Cohort, SchoolYear
-from apprentissage.tabular import TableError, read_table, template_response, validate_rows, xlsx_response
+from apprentissage.tabular import template_response, xlsx_response
+from apprentissage.views.imports import upload_view
 
 from .. import services
 from ..enums import DossierState
-from ..forms import CANDIDATE_COLUMNS, BoardFilterForm, CandidateForm, CapacityForm, ImportForm
+from ..forms import CANDIDATE_COLUMNS, BoardFilterForm, CandidateForm, CapacityForm
 from ..jobs import IMPORT_CANDIDATES
 from ..models import YEARLY_COST_EUROS, Candidate, Dossier
 from ..selectors import board_counts, capacities, visible_dossiers
-
-IMPORT_SESSION_KEY = "recruitment_candidate_import"
 
 
 def _filtered_dossiers(request):
@@ -165,64 +162,13 @@ def candidate_import_template(request):
 @login_required
 @permission_required("recruitment.manage", raise_exception=True)
 def candidate_import(request):
-    """Check the file line by line (nothing saved), then import on confirmation."""
-    form = ImportForm(request.POST or None, request.FILES or None)
-    results, table_error = None, None
-    if request.method == "POST" and "confirm" in request.POST:
-        return _confirm_import(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rows = read_table(form.cleaned_data["file"], CANDIDATE_COLUMNS)
-        except TableError as error:
-            table_error = str(error)
-        else:
-            results = validate_rows(rows, CandidateForm)
-            _check_duplicates_within_file(results)
-            request.session[IMPORT_SESSION_KEY] = {
-                "rows": [r.raw for r in results if r.ok],
-                "all_valid": all(r.ok for r in results),
-                "only_valid_rows": form.cleaned_data["only_valid_rows"],
-            }
-    return render(
+    """Upload a file of admitted candidates: checked line by line (nothing saved), then
+    imported on confirmation (the core's two-step import, `recruitment.jobs`)."""
+    return upload_view(
         request,
-        "recruitment/candidate_import.html",
-        {
-            "form": form,
-            "results": results,
-            "table_error": table_error,
-            "valid_count": sum(r.ok for r in results or []),
-            "error_count": sum(not r.ok for r in results or []),
-        },
+        IMPORT_CANDIDATES,
+        help_text=_("Use the template: one candidate per line, headers on the first line."),
     )
-
-
-def _check_duplicates_within_file(results) -> None:
-    seen: dict[tuple, int] = {}
-    for result in results:
-        key = (result.raw.get("email", "").strip().lower(), result.raw.get("entry_year", "").strip())
-        if key in seen:
-            result.errors.append(_("Same candidate as line %(line)d.") % {"line": seen[key]})
-        else:
-            seen[key] = result.line
-
-
-def _confirm_import(request):
-    pending = request.session.pop(IMPORT_SESSION_KEY, None)
-    if not pending:
-        messages.error(request, _("Nothing to import: check the file again."))
-        return redirect("recruitment:candidate_import")
-    if not pending["all_valid"] and not pending["only_valid_rows"]:
-        messages.error(request, _("The file has errors: correct them, or tick “import the correct lines”."))
-        return redirect("recruitment:candidate_import")
-    job = start_job(
-        kind=IMPORT_CANDIDATES,
-        label=_("Import of admitted candidates"),
-        created_by=request.user,
-        payload={"rows": pending["rows"]},
-        total=len(pending["rows"]),
-        next_url=reverse("recruitment:candidate_list"),
-    )
-    return redirect("job_detail", pk=job.pk)
 
 
 @login_required

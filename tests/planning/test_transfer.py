@@ -16,7 +16,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from apprentissage.enums import StaffRole
-from apprentissage.models import Job
+from apprentissage.models import ImportBatch, Job
 from apprentissage.tabular import XLSX_MIME
 from planning.models import CalendarEdit, CalendarWeek
 from planning.selectors import year_grid
@@ -74,12 +74,17 @@ def manager(db, client, year_2025, year_2026):
 
 
 def _preview(client, upload, start_year=2025):
-    return client.post(reverse("planning:import", args=[start_year]), {"file": upload, "preview": "1"})
+    """Send the file; a readable one is kept as a batch and its preview page shown."""
+    return client.post(
+        reverse("planning:import", args=[start_year]), {"file": upload, "preview": "1"}, follow=True
+    )
 
 
-def _confirm(client, capture, start_year=2025):
+def _confirm(client, capture):
+    """Confirm the latest checked file (as its preview page's button does)."""
+    batch = ImportBatch.objects.order_by("-pk").first()
     with capture(execute=True):
-        response = client.post(reverse("planning:import", args=[start_year]), {"confirm": "1"})
+        response = client.post(reverse("import_confirm", args=[batch.pk]), {"confirm": "1"})
     return response
 
 
@@ -88,8 +93,14 @@ def _grid(school_year):
 
 
 def _errors(response) -> list[str]:
-    preview = response.context["preview"]
-    return preview.errors + [f"{line.line}: {e}" for line in preview.lines for e in line.errors]
+    return response.context["batch"].file_errors + [
+        f"{line.line}: {e}" for line in response.context["lines"] for e in line.errors
+    ]
+
+
+def _kinds(line) -> dict[int, str]:
+    """The kind read for each study year on a preview line."""
+    return {year: cell["kind"] for year, cell in enumerate(line.data["cells"], start=1) if cell["kind"]}
 
 
 def test_kind_variants_are_read_whatever_the_case_and_accents():
@@ -128,10 +139,10 @@ def test_import_previews_without_saving_then_applies_one_undoable_change(
     response = _preview(manager, make_file(_rows()))
 
     # Assert: every line read, nothing saved
-    preview = response.context["preview"]
-    assert response.status_code == 200 and preview.ok, _errors(response)
-    assert len(preview.lines) == 54 and preview.changed_count == 54 * 3
-    assert preview.lines[0].kinds == {1: K.RENTREE, 2: K.SCHOOL, 3: K.COMPANY}
+    batch, lines = response.context["batch"], response.context["lines"]
+    assert response.status_code == 200 and batch.is_ok, _errors(response)
+    assert len(lines) == 54 and batch.summary["changed_count"] == 54 * 3
+    assert _kinds(lines[0]) == {1: K.RENTREE, 2: K.SCHOOL, 3: K.COMPANY}
     assert "Rentrée pédagogique" in html.unescape(response.content.decode())
     assert not CalendarWeek.objects.exists()
 
@@ -164,7 +175,7 @@ def test_reimporting_the_same_file_changes_nothing(manager, year_2025, django_ca
     before = _grid(year_2025)
 
     response = _preview(manager, _csv(_rows()))
-    assert response.context["preview"].changed_count == 0
+    assert response.context["batch"].summary["changed_count"] == 0
     _confirm(manager, django_capture_on_commit_callbacks)
 
     job = Job.objects.latest("pk")
@@ -178,7 +189,7 @@ def test_a_study_year_left_empty_is_not_imported(manager, year_2025, django_capt
     rows = _rows(kinds=lambda n, kinds: [kinds[0], kinds[1], ""])
 
     response = _preview(manager, _csv(rows))
-    assert response.context["preview"].ok and response.context["preview"].study_years == [1, 2]
+    assert response.context["batch"].is_ok and response.context["batch"].summary["study_years"] == [1, 2]
     _confirm(manager, django_capture_on_commit_callbacks)
 
     assert [w.kind for w in year_grid(year_2025)[0]["weeks"]] == [K.RENTREE, K.SCHOOL, K.DEFENCES]
@@ -202,8 +213,7 @@ def test_each_bad_line_is_reported_with_its_line_and_week_and_nothing_is_saved(
 ):
     response = _preview(manager, _xlsx(_bad_rows()))
 
-    preview = response.context["preview"]
-    assert not preview.ok
+    assert not response.context["batch"].is_ok
     assert _errors(response) == [
         "Weeks missing from school year 2025-2026: 44 (27/10/2025), 45 (03/11/2025), 6 (02/02/2026).",
         "3: Week 39, 1ère année: “Stage” is not a kind of week (expected one of: Company, School, "
@@ -220,7 +230,7 @@ def test_each_bad_line_is_reported_with_its_line_and_week_and_nothing_is_saved(
 
     # A confirmation sent anyway saves nothing.
     response = _confirm(manager, django_capture_on_commit_callbacks)
-    assert response["Location"] == reverse("planning:import", args=[2025])
+    assert response["Location"] == reverse("import_preview", args=[ImportBatch.objects.get().pk])
     assert not CalendarWeek.objects.exists() and not Job.objects.exists()
 
 
@@ -228,7 +238,7 @@ def test_a_file_that_is_not_a_table_is_refused(manager):
     response = _preview(manager, _csv([["38", "15/09/25"]], headers=["Week", "from"]))
 
     assert response.context["table_error"] == "The column “Semaine” is missing from the first line."
-    assert response.context["preview"] is None
+    assert response.context["batch"] is None and not ImportBatch.objects.exists()
 
 
 def test_export_then_import_gives_the_same_calendar(manager, year_2025, django_capture_on_commit_callbacks):
@@ -253,7 +263,8 @@ def test_export_then_import_gives_the_same_calendar(manager, year_2025, django_c
         "School",
         "Final-year defences",
     ]
-    assert response.context["preview"].ok and response.context["preview"].changed_count == 0
+    batch = response.context["batch"]
+    assert batch.is_ok and batch.summary["changed_count"] == 0
     _confirm(manager, django_capture_on_commit_callbacks)
     assert Job.objects.get().result["changed"] == 0
     assert _grid(year_2025) == before

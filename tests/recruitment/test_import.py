@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from apprentissage.models import Job, User
+from apprentissage.models import ImportBatch, Job, User
 from apprentissage.tabular import XLSX_MIME
 from recruitment.forms import CANDIDATE_COLUMNS, CandidateForm
 from recruitment.models import Candidate
@@ -72,14 +72,17 @@ def _xlsx(rows, headers=HEADERS, name="candidats.xlsx") -> SimpleUploadedFile:
 
 
 def _preview(client, upload, *, only_valid_rows=False):
+    """Send the file; a readable one is kept as a batch and its preview page shown."""
     data = {"file": upload, "preview": "1"}
     if only_valid_rows:
         data["only_valid_rows"] = "on"
-    return client.post(reverse("recruitment:candidate_import"), data)
+    return client.post(reverse("recruitment:candidate_import"), data, follow=True)
 
 
 def _confirm(client):
-    return client.post(reverse("recruitment:candidate_import"), {"confirm": "1"})
+    """Confirm the latest checked file (as its preview page's button does)."""
+    batch = ImportBatch.objects.order_by("-pk").first()
+    return client.post(reverse("import_confirm", args=[batch.pk]), {"confirm": "1"})
 
 
 def _page(response) -> str:
@@ -91,7 +94,7 @@ def _messages(response) -> list[str]:
 
 
 def _line_errors(response) -> dict[int, list[str]]:
-    return {r.line: r.errors for r in response.context["results"] if not r.ok}
+    return {r.line: r.errors for r in response.context["lines"] if not r.ok}
 
 
 def _label(name: str) -> str:
@@ -131,7 +134,7 @@ def test_import_template_sent_back_as_is_previews_its_example_line_as_correct(sc
 
     # Assert
     assert _line_errors(response) == {}
-    assert response.context["valid_count"] == 1
+    assert response.context["batch"].valid_count == 1
 
 
 # Good files: preview, then confirm
@@ -157,8 +160,9 @@ def test_import_good_file_previews_without_saving_then_imports_on_confirm(
 
     # Assert: every line correct, nothing saved, nobody invited
     assert preview.status_code == 200
-    assert [(r.line, r.ok) for r in preview.context["results"]] == [(2, True), (3, True)]
-    assert (preview.context["valid_count"], preview.context["error_count"]) == (2, 0)
+    assert [(r.line, r.ok) for r in preview.context["lines"]] == [(2, True), (3, True)]
+    batch = preview.context["batch"]
+    assert (batch.valid_count, batch.error_count, batch.status) == (2, 0, "ready")
     assert "Hélène Lefèvre" in _page(preview) and "Noé Çelik" in _page(preview)
     assert _counts() == before
     assert mail.outbox == []
@@ -189,16 +193,19 @@ def test_import_good_file_previews_without_saving_then_imports_on_confirm(
     assert (noe.user.last_name, noe.birth_date, noe.file_score) == ("Çelik", datetime.date(2004, 11, 2), None)
     assert sorted(m.to[0] for m in mail.outbox) == ["helene.lefevre@example.com", "noe.celik@example.com"]
     assert all("/invitation/" in m.body for m in mail.outbox)
-    # the session's pending import was used up: a second confirmation imports nothing
-    again = _confirm(scolarite_client)
-    assert again["Location"] == reverse("recruitment:candidate_import")
-    assert Candidate.objects.count() == before[0] + 2
+    # the batch was used up: a second confirmation imports nothing and leads to the same job
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _confirm(scolarite_client)
+    assert again["Location"] == reverse("job_detail", args=[job.pk])
+    assert Candidate.objects.count() == before[0] + 2 and Job.objects.count() == 1
+    batch.refresh_from_db()
+    assert (batch.status, batch.apply_job) == ("applied", job)
 
 
 def test_import_csv_saved_by_excel_in_windows_1252_is_read(scolarite_client):
     response = _preview(scolarite_client, _csv(GOOD_ROWS[1:], encoding="cp1252"))
 
-    assert [r.raw["last_name"] for r in response.context["results"]] == ["Çelik"]
+    assert [r.raw["last_name"] for r in response.context["lines"]] == ["Çelik"]
     assert _line_errors(response) == {}
 
 
@@ -206,8 +213,8 @@ def test_import_csv_with_lines_of_uneven_length_is_read_with_its_separator(scola
     # A hand-edited file: the second line stops after the cohort (no empty trailing cells)
     response = _preview(scolarite_client, _csv([GOOD_ROWS[0], GOOD_ROWS[1][:9]]))
 
-    assert response.context["table_error"] is None
-    assert [r.raw["email"] for r in response.context["results"]] == [
+    assert response.context.get("table_error") is None
+    assert [r.raw["email"] for r in response.context["lines"]] == [
         "helene.lefevre@example.com",
         "noe.celik@example.com",
     ]
@@ -243,7 +250,8 @@ def test_import_file_with_bad_lines_reports_each_with_its_line_and_reason(scolar
 
     response = _preview(scolarite_client, _csv(BAD_FILE_ROWS))
 
-    assert (response.context["valid_count"], response.context["error_count"]) == (2, 2)
+    batch = response.context["batch"]
+    assert (batch.valid_count, batch.error_count, batch.status) == (2, 2, "has_errors")
     assert _line_errors(response) == {
         3: [f"{_label('email')} : Saisissez une adresse de courriel valide."],
         5: [
@@ -270,9 +278,11 @@ def test_import_with_bad_lines_imports_nothing_on_confirm_unless_asked(
         response = _confirm(scolarite_client)
 
     # Assert
-    assert response.status_code == 302 and response["Location"] == reverse("recruitment:candidate_import")
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("import_preview", args=[batch.pk])
     assert _counts() == before
     assert mail.outbox == []
+    assert batch.status == "has_errors"
 
 
 def test_import_with_bad_lines_and_only_valid_rows_ticked_imports_exactly_the_good_ones(
@@ -354,11 +364,9 @@ def test_import_unreadable_file_is_refused_with_a_clear_message(scolarite_client
     assert response.status_code == 200
     assert response.context["table_error"] == message
     assert message in _page(response)
-    assert response.context["results"] is None
+    assert response.context["batch"] is None
     assert _counts() == before
-    confirm = _confirm(scolarite_client)  # nothing pending
-    assert confirm["Location"] == reverse("recruitment:candidate_import")
-    assert _counts() == before
+    assert not ImportBatch.objects.exists()  # nothing kept, nothing to confirm
 
 
 def test_import_empty_file_is_refused(scolarite_client):
@@ -366,7 +374,7 @@ def test_import_empty_file_is_refused(scolarite_client):
 
     assert response.status_code == 200
     assert response.context["form"].errors == {"file": ["Le fichier soumis est vide."]}
-    assert response.context["results"] is None
+    assert response.context["batch"] is None
 
 
 # Eligibility

@@ -84,14 +84,13 @@ def _count_queries(client, url, django_assert_num_queries, expected):
 
 
 # The board, for scolarité, 10 or 100 dossiers (50 shown a page): savepoint (ATOMIC_REQUESTS),
-# session, user, the user's groups (recruitment.manage) = 4; the paginator's count, the page
-# of dossiers with candidate, contact, company, option, cohort, accord and mission sheet
-# joined, the counts per state and option, and the options for its columns = 4; the menu:
-# is the user a candidate, Django's own permissions (user's, groups'), has the user any
-# dossier as contact or option lead, does the user lead an option = 5; the filter form's
-# option list = 1; release savepoint = 1; the session saved (savepoint, update, release) = 3.
-# + planning's menu entries (3: apprenticeship? host company? calendars manager is a group).
-BOARD_QUERIES = 21
+# session, user, the user's facts (recruitment.manage: one query answering every role
+# predicate, the menu's included: apprentissage.rules.user_fact) = 4; the paginator's count,
+# the page of dossiers with candidate, contact, company, option, cohort, accord and mission
+# sheet joined, the counts per state and option, and the options for its columns = 4; the
+# menu (every app's entries) = 0 more; the filter form's option list = 1; release savepoint
+# = 1; the session saved (savepoint, update, release) = 3. (Before the user facts: 21.)
+BOARD_QUERIES = 13
 
 
 @pytest.mark.parametrize("count", [10, 100])
@@ -108,12 +107,11 @@ def test_board_queries_do_not_grow_with_dossiers(world, login, django_assert_num
     assert len(response.context["page"]) == min(count + 2, 50)
 
 
-# The MidiSup queue, 10 or 100 dossiers (no pagination): savepoint, session, user, groups
-# (view_midisup_queue) = 4; the dossiers with everything the rows show joined = 1; the menu
-# (candidate?, Django's permissions ×2, contact or option lead of a dossier?, option
-# lead?) = 5; release savepoint = 1; the session saved (savepoint, update, release) = 3.
-# + planning's menu entries (3).
-MIDISUP_QUEUE_QUERIES = 17
+# The MidiSup queue, 10 or 100 dossiers (no pagination): savepoint, session, user, the
+# user's facts (view_midisup_queue; the menu's too) = 4; the dossiers with everything the
+# rows show joined = 1; the menu = 0 more; release savepoint = 1; the session saved
+# (savepoint, update, release) = 3. (Before the user facts: 17.)
+MIDISUP_QUEUE_QUERIES = 9
 
 
 @pytest.mark.parametrize("count", [10, 100])
@@ -133,11 +131,11 @@ def test_midisup_queue_queries_do_not_grow_with_dossiers(world, login, django_as
     assert html.unescape(response.content.decode()).count(world.own.company.name) == count
 
 
-# Scolarité's candidate list, 50 a page: savepoint, session, user, groups = 4; the
-# paginator's count, the page of candidates with person, option and cohort, which of them
-# have an open dossier = 3; the menu (5, as above); release savepoint = 1; session saved = 3.
-# + planning's menu entries (3).
-CANDIDATE_LIST_QUERIES = 19
+# Scolarité's candidate list, 50 a page: savepoint, session, user, the user's facts = 4;
+# the paginator's count, the page of candidates with person, option and cohort, which of
+# them have an open dossier = 3; the menu = 0 more; release savepoint = 1; session saved = 3.
+# (Before the user facts: 19.)
+CANDIDATE_LIST_QUERIES = 11
 
 
 @pytest.mark.parametrize("count", [10, 100])
@@ -153,14 +151,11 @@ def test_candidate_list_queries_do_not_grow_with_candidates(world, login, django
     assert len(response.context["with_open_dossier"]) == min(count + 2, 50)
 
 
-# The option lead's mission sheets to review: savepoint, session, user = 3; does the user
-# lead an option (the page's permission) = 1; the sheets with dossier, candidate, option,
-# accord and company joined = 1; the menu (groups, company contacts and followed
-# apprentices for "Apprentices", candidate?, Django's permissions ×2, contact or option
-# lead of a dossier?) = 7 (predicates asked twice are cached per request); release
-# savepoint = 1; session saved = 3.
-# + planning's menu entries (2).
-REVIEW_LIST_QUERIES = 18
+# The option lead's mission sheets to review: savepoint, session, user = 3; the user's facts
+# (does the user lead an option: the page's permission; the menu's too) = 1; the sheets with
+# dossier, candidate, option, accord and company joined = 1; the menu = 0 more; release
+# savepoint = 1; session saved = 3. (Before the user facts: 18.)
+REVIEW_LIST_QUERIES = 9
 
 
 @pytest.mark.parametrize("count", [10, 100])

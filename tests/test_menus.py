@@ -1,0 +1,92 @@
+"""The main menu registry (apprentissage/menus.py): each app's entries, shown to whoever
+may open them, in order, the active one marked, for one query per request at most."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apprentissage import menus
+from apprentissage.models import User
+
+from .conftest import PERSONAS
+
+# The menu as the layout template wrote it by hand before the registry: (label, URL name,
+# shown when), in this order. `user.has_perm` is how the template asked.
+BEFORE = [
+    ("home", lambda user: True),
+    ("apprenticeship_list", lambda user: user.has_perm("apprentissage.view_apprenticeship_list")),
+    ("recruitment:my_recruitment", lambda user: user.has_perm("recruitment.view_my_recruitment")),
+    ("recruitment:board", lambda user: user.has_perm("recruitment.manage")),
+    (
+        "recruitment:dossier_list",
+        lambda user: (
+            user.has_perm("recruitment.view_dossier_list") and not user.has_perm("recruitment.manage")
+        ),
+    ),
+    ("recruitment:review_list", lambda user: user.has_perm("recruitment.review_mission_sheets")),
+    ("recruitment:midisup_queue", lambda user: user.has_perm("recruitment.view_midisup_queue")),
+    ("planning:my_calendar", lambda user: user.has_perm("planning.view_my_calendar")),
+    ("planning:company_calendar", lambda user: user.has_perm("planning.view_company_calendar")),
+    ("planning:grid_index", lambda user: user.has_perm("planning.manage_calendars")),
+    ("person_list", lambda user: user.has_perm("apprentissage.manage_people")),
+    ("admin:index", lambda user: user.has_perm("apprentissage.access_admin")),
+]
+
+
+def _nav(response) -> list[tuple[str, bool]]:
+    nav = re.search(r'<ul class="navbar-nav">(.*?)</ul>', response.content.decode(), re.S).group(1)
+    return [
+        (href, bool(current))
+        for href, current in re.findall(r'<a class="nav-link" href="([^"]+)"( aria-current="page")?', nav)
+    ]
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+def test_each_persona_sees_the_same_entries_as_before_in_the_same_order(world, login, persona):
+    user = User.objects.get(pk=world[persona].pk)
+    expected = [reverse(name) for name, shown in BEFORE if shown(user)]
+
+    response = login(world[persona]).get(reverse("home"))
+
+    assert [href for href, _current in _nav(response)] == expected
+    assert ("/", True) in _nav(response)  # home is the active entry
+
+
+def test_the_active_entry_is_marked_for_every_app(world, login):
+    client = login(world["scolarite"])
+
+    nav = _nav(client.get(reverse("recruitment:board")))
+
+    assert [href for href, current in nav if current] == [reverse("recruitment:board")]
+
+
+def test_an_app_adds_an_entry_without_touching_the_core_templates(world, login):
+    entry = menus.menu_entry("Export", "recruitment:board_export", permission="recruitment.manage", order=35)
+    try:
+        scolarite = _nav(login(world["scolarite"]).get(reverse("home")))
+        apprentice = _nav(login(world["apprentice"]).get(reverse("home")))
+    finally:
+        menus._entries.remove(entry)
+
+    hrefs = [href for href, _current in scolarite]
+    assert hrefs.index(reverse("recruitment:board_export")) == hrefs.index(reverse("recruitment:board")) + 1
+    assert reverse("recruitment:board_export") not in [href for href, _current in apprentice]
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+def test_the_whole_menu_costs_one_query_and_is_computed_once_per_request(world, rf, persona):
+    # A fresh user object: nothing cached yet, as at the start of a request.
+    user = User.objects.get(pk=world[persona].pk)
+    request = rf.get("/")
+    request.user = user
+
+    with CaptureQueriesContext(connection) as queries:
+        entries = menus.entries_for_request(request)
+        again = menus.entries_for_request(request)
+
+    # The user's facts (every role predicate of every app, one query); none for a superuser.
+    assert len(queries) == (0 if user.is_superuser else 1)
+    assert again is entries and entries[0].url == reverse("home")
