@@ -9,6 +9,7 @@ from apprentissage.models import (
     Company,
     CompanyContact,
     CompanyTutor,
+    Enrolment,
     Job,
     Notification,
     Option,
@@ -102,6 +103,32 @@ class ApprenticeshipAdmin(SimpleHistoryAdmin):
     search_fields = ["apprentice__email", "apprentice__last_name", "company__name", "company__siret"]
     autocomplete_fields = ["apprentice", "company", "company_tutor", "school_tutor", "option", "cohort"]
     date_hierarchy = "contract_start"
+
+
+class EnrolmentInline(admin.TabularInline):
+    """Scolarité changes a study year or a status here (a repeated year, a direct entry into 2A)."""
+
+    model = Enrolment
+    extra = 0
+    fields = ["school_year", "study_year", "status"]
+    autocomplete_fields = ["school_year"]
+
+
+ApprenticeshipAdmin.inlines = [EnrolmentInline]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(SimpleHistoryAdmin):
+    list_display = ["apprenticeship", "school_year", "study_year", "status", "created_at"]
+    list_filter = ["school_year", "study_year", "status", "apprenticeship__option"]
+    list_select_related = ["apprenticeship__apprentice", "apprenticeship__company", "school_year"]
+    search_fields = [
+        "apprenticeship__apprentice__email",
+        "apprenticeship__apprentice__last_name",
+        "apprenticeship__company__name",
+    ]
+    autocomplete_fields = ["apprenticeship", "school_year"]
+    readonly_fields = ["created_at"]
 
 
 @admin.register(OutboxEmail)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apprentissage.enrolments import enrol_new_apprenticeship
 from apprentissage.enums import ApprenticeshipStatus, Role, StaffRole
 from apprentissage.models import Apprenticeship, Company, CompanyContact, CompanyTutor, User
 from apprentissage.notifications import notify
@@ -180,6 +181,7 @@ def create_apprenticeship(dossier: Dossier, *, actor, on_date, **kwargs) -> None
         from apprentissage.workflow import TransitionBlocked
 
         raise TransitionBlocked(_("This apprentice already has a current apprenticeship.")) from error
+    enrol_new_apprenticeship(apprenticeship, actor=actor)
     dossier.apprenticeship = apprenticeship
     dossier.registered_on = on_date
     dossier.save(update_fields=["apprenticeship", "registered_on"])

@@ -2,6 +2,7 @@ from .academics import Cohort, Option, SchoolYear
 from .apprenticeships import Apprenticeship
 from .audit import Signature, TransitionLog
 from .companies import Company, CompanyContact, CompanyTutor
+from .enrolments import Enrolment
 from .jobs import Job
 from .mail import OutboxEmail
 from .notifications import Notification
@@ -13,6 +14,7 @@ __all__ = [
     "Company",
     "CompanyContact",
     "CompanyTutor",
+    "Enrolment",
     "Job",
     "Notification",
     "Option",

@@ -7,44 +7,42 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
-from apprentissage.models import Apprenticeship, SchoolYear
+from apprentissage.models import Apprenticeship
 from apprentissage.permissions import get_object_for_user_or_404
 from apprentissage.selectors import followed_apprenticeships
 
 from .. import selectors
 from ..feeds import company_rows, current_and_next_school_years, weeks_from
-from ..models import TapeAttendance, TapeSession
 from ..weeks import monday_before
 
 COMPANY_WEEKS_SHOWN = 12
 
 
 def _calendar_context(apprenticeship: Apprenticeship) -> dict:
-    """What an apprentice's calendar shows. Queries (constant): the current school year, its
-    weeks (1), the next return to school (school years + 1 per year, at most 2), the TAPE
-    sessions (1) and the apprentice's answers about them (1)."""
+    """What an apprentice's calendar shows, from `selectors.calendars_for` (the same sessions
+    as Mes séances TAPE and the feed). Queries (constant): the school years from today to the
+    next return to school (1), then the apprentice's enrolments, weeks, TAPE sessions and
+    answers (4)."""
     today = timezone.localdate()
-    school_year = SchoolYear.objects.current(today)
-    study_year = apprenticeship.study_year_in(school_year)
-    weeks, sessions = [], []
-    if school_year is not None and study_year is not None:
-        weeks = selectors.apprentice_weeks(apprenticeship, school_year)
-        sessions = list(TapeSession.objects.filter(school_year=school_year, study_year=study_year))
-    answers = dict(
-        TapeAttendance.objects.filter(
-            apprenticeship=apprenticeship, session__school_year=school_year
-        ).values_list("session_id", "followed")
-    )
+    school_years = selectors.school_years_between(today, today + selectors.NEXT_RETURN_HORIZON)
+    started = [y for y in school_years if y.start_date <= today]
+    school_year = max(started, key=lambda y: y.start_year) if started else None
+    calendar = selectors.calendar_of(apprenticeship, school_years, with_answers=True)
+    study_year = calendar.study_year_in(school_year)
+    weeks = calendar.weeks(school_year) if study_year is not None else []
+    sessions = calendar.sessions(school_year) if study_year is not None else []
+    this_monday = monday_before(today)
+    now = timezone.now()
     return {
         "apprenticeship": apprenticeship,
         "school_year": school_year,
         "study_year": study_year,
         "weeks": weeks,
-        "this_monday": monday_before(today),
-        "next_return": selectors.next_return_to_school(apprenticeship, today),
-        "at_school_now": any(w.monday == monday_before(today) and w.is_at_school for w in weeks),
-        "sessions": [(s, answers.get(s.pk)) for s in sessions],
-        "upcoming_sessions": [s for s in sessions if s.ends_at >= timezone.now()][:4],
+        "this_monday": this_monday,
+        "next_return": calendar.next_return_to_school(today),
+        "at_school_now": any(w.monday == this_monday and w.is_at_school for w in weeks),
+        "sessions": [(s, getattr(calendar.answer(s), "followed", None)) for s in sessions],
+        "upcoming_sessions": [s for s in sessions if s.ends_at >= now][:4],
     }
 
 

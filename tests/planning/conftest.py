@@ -2,10 +2,10 @@ import datetime
 
 import pytest
 
-from apprentissage.models import SchoolYear
 from planning.enums import WeekKind
 from planning.services import set_week_kinds
 from planning.weeks import school_year_mondays
+from tests import factories as f
 
 K = WeekKind
 
@@ -25,12 +25,12 @@ def plan(school_year, study_year, pattern: dict[int, str], default=K.COMPANY, op
 
 @pytest.fixture
 def year_2025(db):
-    return SchoolYear.for_start_year(2025)
+    return f.SchoolYearFactory(start_year=2025)
 
 
 @pytest.fixture
 def year_2026(db):
-    return SchoolYear.for_start_year(2026)
+    return f.SchoolYearFactory(start_year=2026)
 
 
 def d(text: str) -> datetime.date:
