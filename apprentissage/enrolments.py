@@ -60,8 +60,10 @@ def enrol_next_year(school_year: SchoolYear, *, actor) -> dict[str, int]:
     year moves up one study year. Apprenticeships already enrolled in `school_year` keep that
     enrolment (so a repeated year decided beforehand with `enrol(..., status=repeating)` stays);
     those who left, are suspended, finished 3A, or whose contract ended are not re-enrolled.
-    Idempotent. Side effects: the new enrolments and their history rows (two queries and a
-    bulk insert). Returns {"enrolled", "kept", "not_continuing"}."""
+    Current apprenticeships with no enrolment at all (registered before `school_year` existed)
+    are enrolled at their cohort's nominal study year. Idempotent. Side effects: the new
+    enrolments and their history rows (three queries and a bulk insert).
+    Returns {"enrolled", "kept", "not_continuing"}."""
     from simple_history.utils import bulk_create_with_history
 
     previous = (
@@ -90,6 +92,13 @@ def enrol_next_year(school_year: SchoolYear, *, actor) -> dict[str, int]:
                 status=status,
             )
         )
+    newcomers = Apprenticeship.objects.current().filter(enrolments=None).select_related("cohort")
+    for apprenticeship in newcomers.order_by("pk"):
+        study_year = apprenticeship.cohort.study_year_in(school_year)
+        if study_year is not None:
+            new.append(
+                Enrolment(apprenticeship=apprenticeship, school_year=school_year, study_year=study_year)
+            )
     if new:
         bulk_create_with_history(new, Enrolment, default_user=actor)
     return {"enrolled": len(new), "kept": kept, "not_continuing": stopped}
@@ -103,9 +112,12 @@ def school_year_of_contract(start: datetime.date) -> int:
 
 def enrol_new_apprenticeship(apprenticeship: Apprenticeship, *, actor) -> Enrolment | None:
     """A new apprenticeship is enrolled in the school year its contract starts in, at its
-    cohort's nominal study year (nothing when the cohort has no study year then)."""
-    school_year = SchoolYear.for_start_year(school_year_of_contract(apprenticeship.contract_start))
-    study_year = apprenticeship.cohort.study_year_in(school_year)
+    cohort's nominal study year. Nothing when that school year is not created yet (the
+    roll-over into it, `enrol_next_year`, enrols it then) or the cohort has no study year then."""
+    school_year = SchoolYear.objects.filter(
+        start_year=school_year_of_contract(apprenticeship.contract_start)
+    ).first()
+    study_year = apprenticeship.cohort.study_year_in(school_year) if school_year else None
     if study_year is None:
         return None
     return enrol(apprenticeship, school_year, study_year, actor=actor)
