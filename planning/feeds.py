@@ -4,8 +4,12 @@ calendars of many apprentices at once in a constant number of queries.
 """
 
 import datetime
+import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache as django_cache
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -18,7 +22,13 @@ from .models import CalendarFeed
 from .selectors import ApprenticeCalendar, calendars_for, current_and_next_school_years
 from .weeks import friday_of, monday_before, school_year_mondays
 
-__all__ = ["build_calendar", "company_rows", "current_and_next_school_years", "feed_apprenticeships"]
+__all__ = [
+    "FeedState",
+    "build_calendar",
+    "company_rows",
+    "current_and_next_school_years",
+    "feed_apprenticeships",
+]
 
 UID_DOMAIN = "alternance.imt-mines-albi.fr"
 PRODID = "-//IMT Mines Albi//Portail de l'alternance//FR"
@@ -67,15 +77,25 @@ def serialize(calendar: Calendar) -> bytes:
     return b"\r\n".join(lines) + b"\r\n"
 
 
-def build_calendar(user, *, today: datetime.date | None = None) -> bytes:
+def build_calendar(
+    user,
+    *,
+    today: datetime.date | None = None,
+    school_years: list[SchoolYear] | None = None,
+    apprenticeships: list[Apprenticeship] | None = None,
+) -> bytes:
     """`user`'s feed: school periods as all-day events (Monday to Friday, DTEND exclusive on the
     Saturday), TAPE sessions as timed events (UTC). UIDs are built from ids and dates, so a
-    calendar program replaces events on refresh instead of duplicating them. Five queries.
+    calendar program replaces events on refresh instead of duplicating them. Six queries
+    (school years, apprentices and the company-contact links, then `calendars_for`: enrolments,
+    weeks, sessions), three when `FeedState` already read the school years and apprentices.
 
     Apprentices of the same study year share dates and sessions: each property value is encoded
     once and reused (`encoded`), which halves the time of a tutor's feed."""
-    school_years = current_and_next_school_years(today)
-    apprenticeships = list(feed_apprenticeships(user))
+    if school_years is None:
+        school_years = current_and_next_school_years(today)
+    if apprenticeships is None:
+        apprenticeships = list(feed_apprenticeships(user))
     cache: dict[tuple[str, object], object] = {}
 
     def encoded(kind, value):
@@ -124,6 +144,69 @@ def build_calendar(user, *, today: datetime.date | None = None) -> bytes:
                 event.add("dtend", encoded(vDDDTypes, session.ends_at.astimezone(datetime.UTC)), encode=False)
                 calendar.add_component(event)
     return serialize(calendar)
+
+
+# --- Conditional GET and the server cache of built feeds ---------------------------------
+
+FEED_CACHE_SECONDS = 300
+
+# Every write to what a feed shows leaves a history row (simple-history records saves, bulk
+# creations made with `bulk_create_with_history`, and deletions): the latest history row of
+# these tables says whether any calendar changed since a feed was built.
+VERSIONED_MODELS = ("planning.CalendarWeek", "planning.TapeSession", "apprentissage.Enrolment")
+
+
+def calendar_version() -> tuple:
+    """The latest history row (id and date) of calendar weeks, TAPE sessions and enrolments, in
+    one query (each MAX reads an index)."""
+    from django.apps import apps
+
+    tables = [apps.get_model(label).history.model._meta.db_table for label in VERSIONED_MODELS]
+    columns = ", ".join(
+        f"(SELECT MAX(history_id) FROM {table}), (SELECT MAX(history_date) FROM {table})" for table in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")
+        return tuple(str(value) for value in cursor.fetchone())
+
+
+@dataclass
+class FeedState:
+    """What a feed depends on, read in three queries (school years, apprentices with their
+    people and the company-contact links, the calendar version), and its ETag: the feed
+    (its token and creation), today's school years, the followed apprentices (id, option,
+    status, name) and the calendar version. Any change to one of them gives a new ETag."""
+
+    school_years: list[SchoolYear]
+    apprenticeships: list[Apprenticeship]
+    etag: str
+
+    @classmethod
+    def of(cls, feed: CalendarFeed, *, today: datetime.date | None = None) -> "FeedState":
+        school_years = current_and_next_school_years(today)
+        apprenticeships = list(feed_apprenticeships(feed.user))
+        parts = [
+            PRODID,
+            settings.LANGUAGE_CODE,
+            feed.pk,
+            feed.token,
+            feed.created_at.isoformat(),
+            str(feed.user),
+            [(y.pk, y.start_year, y.start_date.isoformat(), y.end_date.isoformat()) for y in school_years],
+            [(a.pk, a.option_id, a.status, a.apprentice_id, str(a.apprentice)) for a in apprenticeships],
+            calendar_version(),
+        ]
+        digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+        return cls(school_years, apprenticeships, digest)
+
+    def body(self, user) -> bytes:
+        """The feed, from the server cache when built already for this ETag."""
+        key = f"planning:feed:{self.etag}"
+        body = django_cache.get(key)
+        if body is None:
+            body = build_calendar(user, school_years=self.school_years, apprenticeships=self.apprenticeships)
+            django_cache.set(key, body, FEED_CACHE_SECONDS)
+        return body
 
 
 def weeks_from(

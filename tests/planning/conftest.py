@@ -35,3 +35,11 @@ def year_2026(db):
 
 def d(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
+
+
+@pytest.fixture(autouse=True)
+def _empty_feed_cache():
+    """Built feeds are cached by ETag; no test sees another's."""
+    from django.core.cache import cache
+
+    cache.clear()
