@@ -1,0 +1,150 @@
+"""Enrolments: one per apprenticeship and school year, the study year read from them, the
+roll-over into a new school year, and a new apprenticeship's first enrolment."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from apprentissage.enrolments import enrol, enrol_new_apprenticeship, enrol_next_year, school_year_of_contract
+from apprentissage.enums import ApprenticeshipStatus, EnrolmentStatus, StudyYear
+from apprentissage.models import Apprenticeship, Enrolment
+
+from . import factories as f
+
+S = EnrolmentStatus
+
+
+@pytest.fixture
+def years(db):
+    return f.SchoolYearFactory(start_year=2025), f.SchoolYearFactory(start_year=2026)
+
+
+@pytest.fixture
+def scolarite(db):
+    return f.UserFactory(groups=["scolarite"])
+
+
+class TestModel:
+    def test_one_enrolment_per_school_year(self, years):
+        apprenticeship = f.ApprenticeshipFactory()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Enrolment.objects.create(apprenticeship=apprenticeship, school_year=years[0], study_year=2)
+
+    def test_the_factory_enrols_over_the_cohort_span_whatever_the_order(self, db):
+        apprenticeship = f.ApprenticeshipFactory(cohort=f.CohortFactory(entry_year=2025))
+        f.SchoolYearFactory(start_year=2026)  # created after the apprenticeship
+        f.SchoolYearFactory(start_year=2028)  # after the cohort's three years
+        assert [(e.school_year.start_year, e.study_year) for e in apprenticeship.enrolments.all()] == [
+            (2026, 2)
+        ]
+
+    def test_the_study_year_is_the_enrolment_s_not_the_cohort_s(self, years, scolarite):
+        apprenticeship = f.ApprenticeshipFactory(cohort=f.CohortFactory(entry_year=2025))
+        assert apprenticeship.study_year_in(years[1]) == StudyYear.SECOND
+        enrol(apprenticeship, years[1], 1, S.REPEATING, actor=scolarite)
+        assert apprenticeship.study_year_in(years[1]) == StudyYear.FIRST
+        assert apprenticeship.cohort.study_year_in(years[1]) == StudyYear.SECOND  # the nominal one
+        assert Apprenticeship.objects.in_study_year(1, years[1]).get() == apprenticeship
+        assert not Apprenticeship.objects.in_study_year(2, years[1]).exists()
+
+    def test_not_enrolled_means_no_study_year(self, years):
+        apprenticeship = f.ApprenticeshipFactory(enrolments=False)
+        assert apprenticeship.study_year_in(years[1]) is None
+        assert apprenticeship.study_year_in(None) is None
+
+    def test_prefetched_enrolments_answer_without_a_query(self, years, django_assert_num_queries):
+        for _ in range(3):
+            f.ApprenticeshipFactory()
+        with django_assert_num_queries(2):  # the apprenticeships, their enrolments
+            found = [a.study_year_in(years[1]) for a in Apprenticeship.objects.with_enrolments()]
+        assert found == [StudyYear.SECOND] * 3
+
+    def test_views_and_changes_follow_the_apprenticeship(self, world):
+        enrolment = world.own.enrolments.first()
+        assert world["company_tutor"].has_perm("apprentissage.view_enrolment", enrolment)
+        assert not world["outsider"].has_perm("apprentissage.view_enrolment", enrolment)
+        assert world["scolarite"].has_perm("apprentissage.change_enrolment", enrolment)
+        assert not world["option_lead"].has_perm("apprentissage.change_enrolment", enrolment)
+
+
+class TestEnrol:
+    def test_enrol_writes_history_and_nothing_when_unchanged(self, years, scolarite):
+        apprenticeship = f.ApprenticeshipFactory(enrolments=False)
+        enrolment = enrol(apprenticeship, years[0], 2, actor=scolarite)
+        enrol(apprenticeship, years[0], 2, actor=scolarite)
+        assert enrolment.history.count() == 1
+        assert enrolment.history.first().history_user == scolarite
+        enrol(apprenticeship, years[0], 2, S.SUSPENDED, actor=scolarite)
+        assert enrolment.history.count() == 2
+
+    @pytest.mark.parametrize(
+        ("start", "expected"),
+        [("2026-09-01", 2026), ("2026-07-01", 2026), ("2026-12-01", 2026), ("2027-02-01", 2026)],
+    )
+    def test_the_school_year_of_a_contract(self, start, expected):
+        assert school_year_of_contract(datetime.date.fromisoformat(start)) == expected
+
+    def test_a_new_apprenticeship_is_enrolled_at_its_cohort_s_nominal_study_year(self, years, scolarite):
+        apprenticeship = f.ApprenticeshipFactory(
+            cohort=f.CohortFactory(entry_year=2026),
+            contract_start=datetime.date(2026, 9, 1),
+            enrolments=False,
+        )
+        enrolment = enrol_new_apprenticeship(apprenticeship, actor=scolarite)
+        assert (enrolment.school_year, enrolment.study_year, enrolment.status) == (years[1], 1, S.ENROLLED)
+
+    def test_no_enrolment_before_its_school_year_exists(self, years, scolarite):
+        apprenticeship = f.ApprenticeshipFactory(
+            cohort=f.CohortFactory(entry_year=2027),
+            contract_start=datetime.date(2027, 9, 1),
+            enrolments=False,
+        )
+        assert enrol_new_apprenticeship(apprenticeship, actor=scolarite) is None
+        assert not apprenticeship.enrolments.exists()
+
+
+class TestRollOver:
+    def make(self, year, study_year, status=S.ENROLLED, **kwargs):
+        apprenticeship = f.ApprenticeshipFactory(enrolments=False, **kwargs)
+        enrol(apprenticeship, year, study_year, status, actor=None)
+        return apprenticeship
+
+    def test_each_moves_up_or_stops(self, years, scolarite):
+        last_year, this_year = years
+        first = self.make(last_year, 1)
+        second = self.make(last_year, 2)
+        third = self.make(last_year, 3)
+        repeated = self.make(last_year, 1, S.REPEATING)  # passed the repeated year
+        left = self.make(last_year, 1, S.LEFT)
+        suspended = self.make(last_year, 2, S.SUSPENDED)
+        ended = self.make(last_year, 1)  # contract terminated since
+        Apprenticeship.objects.filter(pk=ended.pk).update(status=ApprenticeshipStatus.TERMINATED)
+        repeats = self.make(last_year, 2)
+        enrol(repeats, this_year, 2, S.REPEATING, actor=scolarite)  # decided before the roll-over
+
+        result = enrol_next_year(this_year, actor=scolarite)
+
+        now = dict(
+            Enrolment.objects.filter(school_year=this_year).values_list("apprenticeship_id", "study_year")
+        )
+        assert now == {first.pk: 2, second.pk: 3, repeated.pk: 2, repeats.pk: 2}
+        assert Enrolment.objects.get(apprenticeship=repeats, school_year=this_year).status == S.REPEATING
+        assert result == {"enrolled": 3, "kept": 1, "not_continuing": 3}
+        assert {third.pk, left.pk, suspended.pk, ended.pk}.isdisjoint(now)
+
+    def test_it_is_idempotent_and_writes_history(self, years, scolarite):
+        last_year, this_year = years
+        apprenticeship = self.make(last_year, 1)
+        enrol_next_year(this_year, actor=scolarite)
+        again = enrol_next_year(this_year, actor=scolarite)
+        assert again == {"enrolled": 0, "kept": 1, "not_continuing": 0}
+        enrolment = Enrolment.objects.get(apprenticeship=apprenticeship, school_year=this_year)
+        assert enrolment.history.get().history_user == scolarite
+
+    def test_an_apprenticeship_registered_before_its_school_year_existed_is_enrolled(self, db, scolarite):
+        f.SchoolYearFactory(start_year=2026)
+        newcomer = f.ApprenticeshipFactory(cohort=f.CohortFactory(entry_year=2027), enrolments=False)
+        next_year = f.SchoolYearFactory(start_year=2027, enrolments=False)
+        enrol_next_year(next_year, actor=scolarite)
+        assert newcomer.study_year_in(next_year) == StudyYear.FIRST
