@@ -222,7 +222,8 @@ class ApprenticeCalendar:
         return group.sessions if group else []
 
     def sessions_in_week(self, monday: datetime.date) -> list[TapeSession]:
-        return self.track.sessions_by_monday.get(monday, [])
+        """The same list object for every apprentice sharing this calendar (do not mutate)."""
+        return self.track.sessions_by_monday[monday]
 
     def answer(self, session: TapeSession) -> TapeAttendance | None:
         """Their answer about `session` (calendars_for(..., with_answers=True))."""

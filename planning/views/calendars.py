@@ -6,6 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from apprentissage.models import Apprenticeship
 from apprentissage.permissions import get_object_for_user_or_404
@@ -82,7 +86,8 @@ def company_calendar(request):
     )
     school_years = current_and_next_school_years()
     mondays = weeks_from(timezone.localdate(), None if whole_year else COMPANY_WEEKS_SHOWN, school_years)
-    _lines, rows = company_rows(apprenticeships, mondays, school_years)
+    _calendars, rows = company_rows(apprenticeships, mondays, school_years)
+    _render_cells(rows)
     return render(
         request,
         "planning/company_calendar.html",
@@ -95,6 +100,46 @@ def company_calendar(request):
             "school_year": school_years[0] if school_years else None,
         },
     )
+
+
+def _render_cells(rows: list[dict]) -> None:
+    """Each row's cells as one HTML string (`row["cells_html"]`). A school's whole year is
+    ~50 weeks × its apprentices: rendering every cell through the template engine was most of
+    the page's time. Apprentices sharing a calendar share their cells' objects, so each distinct
+    cell (week and sessions) is rendered once, and each session's label once."""
+    not_planned = format_html('<span class="text-secondary">{}</span>', _("Not planned"))
+    session_labels: dict[int, str] = {}
+    cells: dict[tuple[int, int], str] = {}
+
+    def session_label(session) -> str:
+        if session.pk not in session_labels:
+            start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+            session_labels[session.pk] = format_html(
+                '<br><span class="badge text-bg-light border">{}</span>',
+                _("TAPE (%(day)s %(start)s–%(end)s)")
+                % {
+                    "day": date_format(start, "l"),
+                    "start": time_format(start, "G\\hi"),
+                    "end": time_format(end, "G\\hi"),
+                },
+            )
+        return session_labels[session.pk]
+
+    for row in rows:
+        html = []
+        for cell in row["cells"]:
+            week, sessions = cell["week"], cell["sessions"]
+            key = (id(week), id(sessions))
+            if key not in cells:
+                kind = week.kind if week else None
+                cells[key] = format_html(
+                    '<td class="week-{}">{}{}</td>',
+                    kind or "none",
+                    week.label if kind else not_planned,
+                    mark_safe("".join(session_label(s) for s in sessions)),  # labels escaped
+                )
+            html.append(cells[key])
+        row["cells_html"] = mark_safe("".join(html))  # each cell built by format_html
 
 
 urlpatterns = [

@@ -101,9 +101,13 @@ class TestOptionAtSchoolWhenOthersHaveTape:
         tutor = setup["genindus"].company_tutor
         f.CompanyTutorFactory(user=tutor, company=setup["genindus"].company)
         client.force_login(tutor)
-        rows = client.get(reverse("planning:company_calendar")).context["rows"]
-        week_50 = next(row for row in rows if row["monday"] == d("2026-12-07"))
+        response = client.get(reverse("planning:company_calendar"))
+        week_50 = next(row for row in response.context["rows"] if row["monday"] == d("2026-12-07"))
         assert week_50["cells"][0]["sessions"] == [] and week_50["cells"][0]["week"].kind == K.SCHOOL
+        assert str(week_50["cells_html"]).startswith('<td class="week-ecole">')
+        week_51 = next(row for row in response.context["rows"] if row["monday"] == d("2026-12-14"))
+        assert str(week_51["cells_html"]).count('class="badge text-bg-light border"') == 1
+        assert str(week_51["cells_html"]) in response.content.decode()
 
 
 class TestEnrolmentsDecideTheStudyYear:
