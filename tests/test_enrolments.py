@@ -148,3 +148,26 @@ class TestRollOver:
         next_year = f.SchoolYearFactory(start_year=2027, enrolments=False)
         enrol_next_year(next_year, actor=scolarite)
         assert newcomer.study_year_in(next_year) == StudyYear.FIRST
+
+
+def test_the_data_migration_enrols_existing_apprenticeships_over_their_cohort_span(db):
+    """0006_enrolment: each existing school year of the cohort's three years, nominal study
+    year, with a history row; run again, it adds nothing."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("apprentissage.migrations.0006_enrolment")
+    for start_year in (2024, 2025, 2026):
+        f.SchoolYearFactory(start_year=start_year, enrolments=False)
+    second = f.ApprenticeshipFactory(cohort=f.CohortFactory(entry_year=2025), enrolments=False)
+    first = f.ApprenticeshipFactory(cohort=f.CohortFactory(entry_year=2026), enrolments=False)
+
+    migration.enrol_existing(apps, None)
+    migration.enrol_existing(apps, None)
+
+    found = sorted(
+        Enrolment.objects.values_list("apprenticeship_id", "school_year__start_year", "study_year")
+    )
+    assert found == sorted([(second.pk, 2025, 1), (second.pk, 2026, 2), (first.pk, 2026, 1)])
+    assert Enrolment.history.count() == 3

@@ -16,7 +16,6 @@ def enrol_existing(apps, schema_editor):
     HistoricalEnrolment = apps.get_model("apprentissage", "HistoricalEnrolment")
     SchoolYear = apps.get_model("apprentissage", "SchoolYear")
     years = {year.start_year: year for year in SchoolYear.objects.all()}
-    now = timezone.now()
     new = []
     for apprenticeship_id, entry_year in Apprenticeship.objects.values_list("pk", "cohort__entry_year"):
         for rank in (1, 2, 3):
@@ -28,7 +27,6 @@ def enrol_existing(apps, schema_editor):
                         school_year=year,
                         study_year=rank,
                         status="enrolled",
-                        created_at=now,
                     )
                 )
     Enrolment.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
@@ -41,11 +39,11 @@ def enrol_existing(apps, schema_editor):
                 study_year=e.study_year,
                 status=e.status,
                 created_at=e.created_at,
-                history_date=now,
+                history_date=timezone.now(),
                 history_type="+",
                 history_change_reason="0006_enrolment",
             )
-            for e in Enrolment.objects.filter(created_at=now)
+            for e in Enrolment.objects.exclude(pk__in=HistoricalEnrolment.objects.values("id"))
         ],
         batch_size=500,
     )
