@@ -171,3 +171,19 @@ def test_the_data_migration_enrols_existing_apprenticeships_over_their_cohort_sp
     )
     assert found == sorted([(second.pk, 2025, 1), (second.pk, 2026, 2), (first.pk, 2026, 1)])
     assert Enrolment.history.count() == 3
+
+
+def test_the_admin_lists_and_edits_enrolments(world, login):
+    """The admin lists enrolments with filters and search, and an apprenticeship's page edits
+    its enrolments inline (how scolarité records a repeated year or a direct entry into 2A)."""
+    from django.urls import reverse
+
+    client = login(world["admin"])
+    listing = client.get(
+        reverse("admin:apprentissage_enrolment_changelist"), {"q": world.own.apprentice.last_name}
+    )
+    assert listing.status_code == 200
+    assert {e.apprenticeship_id for e in listing.context["cl"].result_list} == {world.own.pk}
+    page = client.get(reverse("admin:apprentissage_apprenticeship_change", args=[world.own.pk]))
+    assert page.status_code == 200
+    assert any(inline.formset.model is Enrolment for inline in page.context["inline_admin_formsets"])
