@@ -187,3 +187,18 @@ def test_the_admin_lists_and_edits_enrolments(world, login):
     page = client.get(reverse("admin:apprentissage_apprenticeship_change", args=[world.own.pk]))
     assert page.status_code == 200
     assert any(inline.formset.model is Enrolment for inline in page.context["inline_admin_formsets"])
+
+
+def test_the_roll_over_runs_from_the_school_years_admin(world, login):
+    from django.urls import reverse
+
+    next_year = f.SchoolYearFactory(start_year=2027, enrolments=False)
+    response = login(world["admin"]).post(
+        reverse("admin:apprentissage_schoolyear_changelist"),
+        {"action": "roll_over", "_selected_action": [next_year.pk]},
+    )
+    assert response.status_code == 302
+    assert {e.apprenticeship_id: e.study_year for e in next_year.enrolments.all()} == {
+        world.own.pk: 3,
+        world.other.pk: 3,
+    }

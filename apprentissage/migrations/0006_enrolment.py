@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'enrolment',
                 'verbose_name_plural': 'enrolments',
-                'ordering': ['apprenticeship', 'school_year'],
+                'ordering': ['apprenticeship_id', 'school_year_id'],
                 'constraints': [models.UniqueConstraint(fields=('apprenticeship', 'school_year'), name='one_enrolment_per_school_year')],
             },
             bases=(rules.contrib.models.RulesModelMixin, models.Model),

@@ -41,7 +41,9 @@ class Enrolment(RulesModel):
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
-        ordering = ["apprenticeship", "school_year"]
+        # By ids: ordering by the relations would join their tables (and their own orderings)
+        # into every prefetch of enrolments.
+        ordering = ["apprenticeship_id", "school_year_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["apprenticeship", "school_year"], name="one_enrolment_per_school_year"
