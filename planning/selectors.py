@@ -120,15 +120,10 @@ class _Group:
         self.school_year = school_year
         self.study_year = study_year
         self.weeks = weeks
-        by_monday = {week.monday: week for week in weeks}
+        kinds = {week.monday: week.kind for week in weeks}
         # Sessions live in company weeks: a session in a week this calendar spends elsewhere
         # (an option at school while the common calendar is in the company) is not theirs.
-        self.sessions = [
-            session
-            for session in sessions
-            if by_monday.get(session_monday(session)) is None
-            or by_monday[session_monday(session)].kind in (None, WeekKind.COMPANY)
-        ]
+        self.sessions = [s for s in sessions if kinds.get(session_monday(s)) in (None, WeekKind.COMPANY)]
         self.school_periods = runs_at_school(weeks)
 
 
