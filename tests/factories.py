@@ -138,7 +138,7 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("apprenticeship", "school_year")
 
     apprenticeship = factory.SubFactory(ApprenticeshipFactory, enrolments=False)
-    school_year = factory.SubFactory(SchoolYearFactory)
+    school_year = factory.SubFactory(SchoolYearFactory, enrolments=False)
     study_year = factory.LazyAttribute(lambda o: o.apprenticeship.cohort.study_year_in(o.school_year) or 1)
     status = EnrolmentStatus.ENROLLED
 

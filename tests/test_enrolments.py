@@ -48,6 +48,11 @@ class TestModel:
         assert Apprenticeship.objects.in_study_year(1, years[1]).get() == apprenticeship
         assert not Apprenticeship.objects.in_study_year(2, years[1]).exists()
 
+    def test_the_enrolment_factory_makes_one_off_the_nominal_track(self, db):
+        enrolment = f.EnrolmentFactory(study_year=3, status=S.REPEATING)
+        assert enrolment.apprenticeship.enrolments.get() == enrolment
+        assert enrolment.apprenticeship.study_year_in(enrolment.school_year) == StudyYear.THIRD
+
     def test_not_enrolled_means_no_study_year(self, years):
         apprenticeship = f.ApprenticeshipFactory(enrolments=False)
         assert apprenticeship.study_year_in(years[1]) is None
@@ -202,3 +207,25 @@ def test_the_roll_over_runs_from_the_school_years_admin(world, login):
         world.own.pk: 3,
         world.other.pk: 3,
     }
+
+
+def test_scolarite_with_admin_access_changes_a_study_year_there(world, login):
+    """Scolarité's `change_enrolment` (a rules permission) opens the admin's enrolments to a
+    scolarité account marked staff; a staff account of another role cannot change them."""
+    from django.urls import reverse
+
+    enrolment = world.own.enrolments.get(school_year__start_year=2026)
+    url = reverse("admin:apprentissage_enrolment_change", args=[enrolment.pk])
+    data = {"apprenticeship": world.own.pk, "school_year": enrolment.school_year_id, "study_year": 1}
+    for persona in ("scolarite", "option_lead"):
+        type(world[persona]).objects.filter(pk=world[persona].pk).update(is_staff=True)
+
+    refused = login(world["option_lead"]).post(url, {**data, "status": S.LEFT})
+    assert refused.status_code == 403
+    enrolment.refresh_from_db()
+    assert (enrolment.study_year, enrolment.status) == (2, S.ENROLLED)
+
+    assert login(world["scolarite"]).post(url, {**data, "status": S.REPEATING}).status_code == 302
+    enrolment.refresh_from_db()
+    assert (enrolment.study_year, enrolment.status) == (1, S.REPEATING)
+    assert enrolment.history.first().history_user == world["scolarite"]
