@@ -9,6 +9,7 @@ from apprentissage.models import (
     Company,
     CompanyContact,
     CompanyTutor,
+    Enrolment,
     Job,
     Notification,
     Option,
@@ -52,6 +53,28 @@ class OptionAdmin(SimpleHistoryAdmin):
 class SchoolYearAdmin(SimpleHistoryAdmin):
     list_display = ["label", "start_date", "end_date"]
     search_fields = ["start_year"]
+    actions = ["roll_over"]
+
+    @admin.action(description=_("Enrol the previous year's apprentices (roll-over)"))
+    def roll_over(self, request, queryset):
+        """Scolarité's roll-over into the selected school years (`enrol_next_year`)."""
+        from apprentissage.enrolments import enrol_next_year
+
+        for school_year in queryset.order_by("start_year"):
+            result = enrol_next_year(school_year, actor=request.user)
+            self.message_user(
+                request,
+                _(
+                    "%(year)s: %(enrolled)d apprentices enrolled, %(kept)d already enrolled, "
+                    "%(stopped)d not continuing."
+                )
+                % {
+                    "year": school_year.label,
+                    "enrolled": result["enrolled"],
+                    "kept": result["kept"],
+                    "stopped": result["not_continuing"],
+                },
+            )
 
 
 @admin.register(Cohort)
@@ -102,6 +125,33 @@ class ApprenticeshipAdmin(SimpleHistoryAdmin):
     search_fields = ["apprentice__email", "apprentice__last_name", "company__name", "company__siret"]
     autocomplete_fields = ["apprentice", "company", "company_tutor", "school_tutor", "option", "cohort"]
     date_hierarchy = "contract_start"
+
+
+class EnrolmentInline(admin.TabularInline):
+    """Scolarité changes a study year or a status here (a repeated year, a direct entry into 2A)."""
+
+    model = Enrolment
+    extra = 0
+    fields = ["school_year", "study_year", "status"]
+    autocomplete_fields = ["school_year"]
+
+
+ApprenticeshipAdmin.inlines = [EnrolmentInline]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(SimpleHistoryAdmin):
+    list_display = ["apprenticeship", "school_year", "study_year", "status", "created_at"]
+    list_filter = ["school_year", "study_year", "status", "apprenticeship__option"]
+    list_select_related = ["apprenticeship__apprentice", "apprenticeship__company", "school_year"]
+    ordering = ["-school_year__start_year", "apprenticeship__apprentice__last_name"]
+    search_fields = [
+        "apprenticeship__apprentice__email",
+        "apprenticeship__apprentice__last_name",
+        "apprenticeship__company__name",
+    ]
+    autocomplete_fields = ["apprenticeship", "school_year"]
+    readonly_fields = ["created_at"]
 
 
 @admin.register(OutboxEmail)

@@ -15,13 +15,14 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from apprentissage.enums import ApprenticeshipStatus, StaffRole
+from apprentissage.enums import ApprenticeshipStatus, EnrolmentStatus, StaffRole, StudyYear
 from apprentissage.models import (
     Apprenticeship,
     Cohort,
     Company,
     CompanyContact,
     CompanyTutor,
+    Enrolment,
     Option,
     SchoolYear,
     User,
@@ -338,6 +339,15 @@ def _load_apprenticeships(ctx: DemoContext) -> None:
         ctx.people["tuteur.ecole@example.com"],
     )
     option_codes = sorted(ctx.options)
+    # Two careers off the nominal track: apprenti04 entered 2A directly this year (no 1A
+    # enrolment); apprenti08, of the 3A cohort, repeats 2A this year.
+    special = {
+        4: {ctx.current_year: (StudyYear.SECOND, EnrolmentStatus.ENROLLED)},
+        8: {
+            ctx.previous_year: (StudyYear.SECOND, EnrolmentStatus.ENROLLED),
+            ctx.current_year: (StudyYear.SECOND, EnrolmentStatus.REPEATING),
+        },
+    }
     for n in range(1, 40):
         code = option_codes[n % 4]
         study_year = 1 + (n // 4) % 3
@@ -355,14 +365,32 @@ def _load_apprenticeships(ctx: DemoContext) -> None:
             None if (study_year == 1 and n % 3 == 0) else school_tutors[rng.randrange(len(school_tutors))]
         )
         _upsert_apprenticeship(
-            ctx, apprentice, company, ctx.options[code], ctx.cohorts[study_year], company_tutor, school_tutor
+            ctx,
+            apprentice,
+            company,
+            ctx.options[code],
+            ctx.cohorts[study_year],
+            company_tutor,
+            school_tutor,
+            enrolments=special.get(n),
+            contract_year=ctx.current_year.start_year if n == 4 else None,
         )
 
 
 def _upsert_apprenticeship(
-    ctx, apprentice, company, option, cohort, company_tutor, school_tutor
+    ctx, apprentice, company, option, cohort, company_tutor, school_tutor, enrolments=None, contract_year=None
 ) -> Apprenticeship:
-    start = school_year_start(cohort.entry_year) - datetime.timedelta(days=14)
+    """`enrolments`: school year → (study year, status); by default the cohort's nominal
+    study year in the previous and the current school year. `contract_year`: when the
+    contract started, if not with the cohort (a direct entry into 2A)."""
+    if enrolments is None:
+        enrolments = {
+            year: (cohort.study_year_in(year), EnrolmentStatus.ENROLLED)
+            for year in (ctx.previous_year, ctx.current_year)
+            if cohort.study_year_in(year) is not None
+        }
+    entry_year = contract_year or cohort.entry_year
+    start = school_year_start(entry_year) - datetime.timedelta(days=14)
     apprenticeship = upsert(
         Apprenticeship,
         apprentice=apprentice,
@@ -377,4 +405,11 @@ def _upsert_apprenticeship(
             "status": ApprenticeshipStatus.ACTIVE,
         },
     )
+    for school_year, (study_year, status) in enrolments.items():
+        upsert(
+            Enrolment,
+            {"study_year": study_year, "status": status},
+            apprenticeship=apprenticeship,
+            school_year=school_year,
+        )
     return apprenticeship

@@ -38,3 +38,12 @@ class ApprenticeshipStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     COMPLETED = "completed", _("Completed")
     TERMINATED = "terminated", _("Terminated early")
+
+
+class EnrolmentStatus(models.TextChoices):
+    """How an apprentice is enrolled in a school year (their study year is on the enrolment)."""
+
+    ENROLLED = "enrolled", _("Enrolled")
+    REPEATING = "repeating", _("Repeating the year")
+    SUSPENDED = "suspended", _("Suspended")
+    LEFT = "left", _("Left the program")

@@ -1,11 +1,11 @@
 """Reads, already filtered to what the user may see. List views start here."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 
 from apprentissage import rules as access
 from apprentissage.dashboard import app_roles_of
-from apprentissage.enums import Role, StaffRole
-from apprentissage.models import Apprenticeship, Option, SchoolYear, User
+from apprentissage.enums import EnrolmentStatus, Role, StaffRole
+from apprentissage.models import Apprenticeship, Enrolment, Option, SchoolYear, User
 
 
 def visible_apprenticeships(user) -> QuerySet[Apprenticeship]:
@@ -71,6 +71,17 @@ def roles_of(user) -> list[Role]:
     return [role for role in Role if held[role]]
 
 
+def with_study_years(apprenticeships, school_year: SchoolYear | None) -> list[Apprenticeship]:
+    """The apprenticeships as a list, each with `current_study_year` (their enrolment's study
+    year in `school_year`, None if not enrolled): one query for every enrolment of the list
+    (none for an empty list), then `study_year_in` answers from memory for any school year."""
+    apprenticeships = list(apprenticeships)
+    prefetch_related_objects(apprenticeships, "enrolments")
+    for apprenticeship in apprenticeships:
+        apprenticeship.current_study_year = apprenticeship.study_year_in(school_year)
+    return apprenticeships
+
+
 def current_school_year() -> SchoolYear | None:
     return SchoolYear.objects.current()
 
@@ -85,16 +96,21 @@ def pending_invitations(older_than_days: int) -> QuerySet[User]:
 
 
 def headcount_by_option(school_year: SchoolYear | None) -> dict:
-    """Current apprentices per option and study year (1A, 2A, 3A) in two queries."""
+    """Current apprentices per option and study year (1A, 2A, 3A) of their enrolment in
+    `school_year`, in two queries."""
     from apprentissage.enums import StudyYear
 
     counts: dict[tuple[int, int], int] = {}
     if school_year:
         for row in (
-            Apprenticeship.objects.current().values("option_id", "cohort__entry_year").annotate(n=Count("pk"))
+            Enrolment.objects.filter(
+                school_year=school_year, apprenticeship__in=Apprenticeship.objects.current()
+            )
+            .exclude(status=EnrolmentStatus.LEFT)
+            .values("apprenticeship__option_id", "study_year")
+            .annotate(n=Count("pk"))
         ):
-            study_year = school_year.start_year - row["cohort__entry_year"] + 1
-            key = (row["option_id"], study_year)
+            key = (row["apprenticeship__option_id"], row["study_year"])
             counts[key] = counts.get(key, 0) + row["n"]
     rows = []
     for option in Option.objects.all():

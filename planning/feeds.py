@@ -1,17 +1,16 @@
-"""Calendars of several apprentices at once, and their iCalendar (RFC 5545) feeds.
-
-The selectors answer for one apprentice; a tutor, a company or a feed needs the weeks of
-many. `timelines()` groups the apprentices by (school year, study year, option), reads every
-calendar week they need in ONE query and computes each group's effective weeks once, so a
-page or a feed runs the same number of queries for 1 apprentice as for 100.
+"""iCalendar (RFC 5545) feeds of someone's calendar and of the apprentices they follow, and
+the company's week-by-week table. Both read `selectors.calendars_for`, which computes the
+calendars of many apprentices at once in a constant number of queries.
 """
 
 import datetime
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import hashlib
+import zlib
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache as django_cache
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,110 +19,20 @@ from icalendar import Calendar, Event, vDDDTypes, vText
 from apprentissage.models import Apprenticeship, SchoolYear
 from apprentissage.selectors import followed_apprenticeships
 
-from .models import CalendarFeed, CalendarWeek, TapeSession
-from .selectors import Week, runs_at_school
+from .models import CalendarFeed
+from .selectors import ApprenticeCalendar, calendars_for, current_and_next_school_years
 from .weeks import friday_of, monday_before, school_year_mondays
+
+__all__ = [
+    "FeedState",
+    "build_calendar",
+    "company_rows",
+    "current_and_next_school_years",
+    "feed_apprenticeships",
+]
 
 UID_DOMAIN = "alternance.imt-mines-albi.fr"
 PRODID = "-//IMT Mines Albi//Portail de l'alternance//FR"
-
-
-@dataclass
-class Timeline:
-    """One apprentice's weeks across school years (Monday → Week) and TAPE sessions."""
-
-    apprenticeship: Apprenticeship
-    weeks: dict[datetime.date, Week] = field(default_factory=dict)
-    sessions: list[TapeSession] = field(default_factory=list)
-
-    def ordered_weeks(self) -> list[Week]:
-        return [self.weeks[monday] for monday in sorted(self.weeks)]
-
-    def school_periods(self) -> list[tuple[datetime.date, datetime.date]]:
-        """Each run of consecutive weeks at school, as (first Monday, last Friday)."""
-        return runs_at_school(self.ordered_weeks())
-
-    def sessions_in_week(self, monday: datetime.date) -> list[TapeSession]:
-        sunday = monday + datetime.timedelta(days=7)
-        return [s for s in self.sessions if monday <= timezone.localdate(s.starts_at) < sunday]
-
-
-def current_and_next_school_years(today: datetime.date | None = None) -> list[SchoolYear]:
-    """The school year under way on `today` (the latest started) and the next one, if they
-    exist, in one query."""
-    today = today or timezone.localdate()
-    years = list(SchoolYear.objects.filter(start_year__in=[today.year - 1, today.year, today.year + 1]))
-    started = [y for y in years if y.start_date <= today]
-    if not started:
-        return sorted(years, key=lambda y: y.start_year)[:1]
-    current = max(started, key=lambda y: y.start_year)
-    return [
-        y
-        for y in sorted(years, key=lambda y: y.start_year)
-        if y.start_year in (current.start_year, current.start_year + 1)
-    ]
-
-
-def timelines(apprenticeships: Iterable[Apprenticeship], school_years: list[SchoolYear]) -> list[Timeline]:
-    """Each apprentice's weeks over `school_years` (their study year each year, their option's
-    overrides), and their TAPE sessions: two queries whatever the number of apprentices.
-
-    School years overlap by a week or two in September (week 38-39): there, the later school
-    year's week wins if it is planned for the apprentice, else the earlier one's."""
-    apprenticeships = list(apprenticeships)
-    result = [Timeline(a) for a in apprenticeships]
-    # (school year id, study year, option id) of every apprentice, every year
-    groups: dict[tuple[int, int, int | None], list[Timeline]] = defaultdict(list)
-    for timeline in result:
-        for school_year in school_years:
-            study_year = timeline.apprenticeship.cohort.study_year_in(school_year)
-            if study_year is not None:
-                groups[(school_year.pk, int(study_year), timeline.apprenticeship.option_id)].append(timeline)
-    if not groups:
-        return result
-
-    wanted = Q()
-    for school_year_id, study_year, option_id in groups:
-        wanted |= Q(school_year_id=school_year_id, study_year=study_year) & (
-            Q(option=None) | Q(option_id=option_id) if option_id else Q(option=None)
-        )
-    common: dict[tuple[int, int], dict[datetime.date, str]] = defaultdict(dict)
-    overrides: dict[tuple[int, int, int], dict[datetime.date, str]] = defaultdict(dict)
-    for school_year_id, study_year, option_id, monday, kind in (
-        CalendarWeek.objects.filter(wanted)
-        .order_by()
-        .values_list("school_year_id", "study_year", "option_id", "monday", "kind")
-    ):
-        if option_id is None:
-            common[(school_year_id, study_year)][monday] = kind
-        else:
-            overrides[(school_year_id, study_year, option_id)][monday] = kind
-
-    sessions: dict[tuple[int, int], list[TapeSession]] = defaultdict(list)
-    session_filter = Q()
-    for school_year_id, study_year, _option_id in groups:
-        session_filter |= Q(school_year_id=school_year_id, study_year=study_year)
-    for session in TapeSession.objects.filter(session_filter).order_by("starts_at"):
-        sessions[(session.school_year_id, session.study_year)].append(session)
-
-    by_id = {y.pk: y for y in school_years}
-    # Earlier school years first, so that a later year's planned week overwrites them.
-    for key in sorted(groups, key=lambda k: by_id[k[0]].start_year):
-        school_year_id, study_year, option_id = key
-        base = common.get((school_year_id, study_year), {})
-        own = overrides.get((school_year_id, study_year, option_id), {}) if option_id else {}
-        weeks = [
-            Week(monday, own.get(monday, base.get(monday)), monday in own)
-            for monday in school_year_mondays(by_id[school_year_id].start_year)
-        ]
-        for timeline in groups[key]:
-            for week in weeks:
-                if week.kind is not None or week.monday not in timeline.weeks:
-                    timeline.weeks[week.monday] = week
-            timeline.sessions += sessions.get((school_year_id, study_year), [])
-    for timeline in result:
-        timeline.sessions.sort(key=lambda s: s.starts_at)
-    return result
 
 
 def feed_apprenticeships(user) -> QuerySet[Apprenticeship]:
@@ -169,15 +78,25 @@ def serialize(calendar: Calendar) -> bytes:
     return b"\r\n".join(lines) + b"\r\n"
 
 
-def build_calendar(user, *, today: datetime.date | None = None) -> bytes:
+def build_calendar(
+    user,
+    *,
+    today: datetime.date | None = None,
+    school_years: list[SchoolYear] | None = None,
+    apprenticeships: list[Apprenticeship] | None = None,
+) -> bytes:
     """`user`'s feed: school periods as all-day events (Monday to Friday, DTEND exclusive on the
     Saturday), TAPE sessions as timed events (UTC). UIDs are built from ids and dates, so a
-    calendar program replaces events on refresh instead of duplicating them. Five queries.
+    calendar program replaces events on refresh instead of duplicating them. Six queries
+    (school years, apprentices and the company-contact links, then `calendars_for`: enrolments,
+    weeks, sessions), three when `FeedState` already read the school years and apprentices.
 
     Apprentices of the same study year share dates and sessions: each property value is encoded
     once and reused (`encoded`), which halves the time of a tutor's feed."""
-    school_years = current_and_next_school_years(today)
-    apprenticeships = list(feed_apprenticeships(user))
+    if school_years is None:
+        school_years = current_and_next_school_years(today)
+    if apprenticeships is None:
+        apprenticeships = list(feed_apprenticeships(user))
     cache: dict[tuple[str, object], object] = {}
 
     def encoded(kind, value):
@@ -200,10 +119,10 @@ def build_calendar(user, *, today: datetime.date | None = None) -> bytes:
         transparent = vText("TRANSPARENT")
         school = _("School — IMT Mines Albi")
         tape = _("TAPE session (remote learning)")
-        for timeline in timelines(apprenticeships, school_years):
-            apprenticeship = timeline.apprenticeship
+        for calendar_ in calendars_for(apprenticeships, school_years):
+            apprenticeship = calendar_.apprenticeship
             prefix = "" if apprenticeship.apprentice_id == user.pk else f"{apprenticeship.apprentice}: "
-            for first_monday, last_friday in timeline.school_periods():
+            for first_monday, last_friday in calendar_.school_periods():
                 event = Event()
                 event.add(
                     "uid", vText(_uid("school", apprenticeship.pk, first_monday.isoformat())), encode=False
@@ -214,7 +133,7 @@ def build_calendar(user, *, today: datetime.date | None = None) -> bytes:
                 event.add("dtend", encoded(vDDDTypes, last_friday + datetime.timedelta(days=1)), encode=False)
                 event.add("transp", transparent, encode=False)
                 calendar.add_component(event)
-            for session in timeline.sessions:
+            for session in calendar_.sessions():
                 summary = prefix + tape + (f" — {session.title}" if session.title else "")
                 event = Event()
                 event.add("uid", vText(_uid("tape", session.pk, apprenticeship.pk)), encode=False)
@@ -226,6 +145,71 @@ def build_calendar(user, *, today: datetime.date | None = None) -> bytes:
                 event.add("dtend", encoded(vDDDTypes, session.ends_at.astimezone(datetime.UTC)), encode=False)
                 calendar.add_component(event)
     return serialize(calendar)
+
+
+# --- Conditional GET and the server cache of built feeds ---------------------------------
+
+FEED_CACHE_SECONDS = 300
+
+# Every write to what a feed shows leaves a history row (simple-history records saves, bulk
+# creations made with `bulk_create_with_history`, and deletions): the latest history row of
+# these tables says whether any calendar changed since a feed was built.
+VERSIONED_MODELS = ("planning.CalendarWeek", "planning.TapeSession", "apprentissage.Enrolment")
+
+
+def calendar_version() -> tuple:
+    """The latest history row (id and date) of calendar weeks, TAPE sessions and enrolments, in
+    one query (each MAX reads an index)."""
+    from django.apps import apps
+
+    tables = [apps.get_model(label).history.model._meta.db_table for label in VERSIONED_MODELS]
+    columns = ", ".join(
+        f"(SELECT MAX(history_id) FROM {table}), (SELECT MAX(history_date) FROM {table})" for table in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")
+        return tuple(str(value) for value in cursor.fetchone())
+
+
+@dataclass
+class FeedState:
+    """What a feed depends on, read in three queries (school years, apprentices with their
+    people and the company-contact links, the calendar version), and its ETag: the feed
+    (its token and creation), today's school years, the followed apprentices (id, option,
+    status, name) and the calendar version. Any change to one of them gives a new ETag."""
+
+    school_years: list[SchoolYear]
+    apprenticeships: list[Apprenticeship]
+    etag: str
+
+    @classmethod
+    def of(cls, feed: CalendarFeed, *, today: datetime.date | None = None) -> "FeedState":
+        school_years = current_and_next_school_years(today)
+        apprenticeships = list(feed_apprenticeships(feed.user))
+        parts = [
+            PRODID,
+            settings.LANGUAGE_CODE,
+            feed.pk,
+            feed.token,
+            feed.created_at.isoformat(),
+            str(feed.user),
+            [(y.pk, y.start_year, y.start_date.isoformat(), y.end_date.isoformat()) for y in school_years],
+            [(a.pk, a.option_id, a.status, a.apprentice_id, str(a.apprentice)) for a in apprenticeships],
+            calendar_version(),
+        ]
+        digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+        return cls(school_years, apprenticeships, digest)
+
+    def body(self, user) -> bytes:
+        """The feed, from the server cache when built already for this ETag (kept compressed:
+        an option lead's feed is 1.4 MB of text, a tenth of that compressed)."""
+        key = f"planning:feed:{self.etag}"
+        cached = django_cache.get(key)
+        if cached is not None:
+            return zlib.decompress(cached)
+        body = build_calendar(user, school_years=self.school_years, apprenticeships=self.apprenticeships)
+        django_cache.set(key, zlib.compress(body, 1), FEED_CACHE_SECONDS)
+        return body
 
 
 def weeks_from(
@@ -240,21 +224,22 @@ def weeks_from(
 
 def company_rows(
     apprenticeships: list[Apprenticeship], mondays: list[datetime.date], school_years: list[SchoolYear]
-) -> tuple[list[Timeline], list[dict]]:
-    """The company table: one row per week, one cell per apprentice (week, TAPE sessions)."""
-    lines = timelines(apprenticeships, school_years)
+) -> tuple[list[ApprenticeCalendar], list[dict]]:
+    """The company table: one row per week, one cell per apprentice (week, TAPE sessions).
+    Apprentices sharing a calendar share its weeks and their sessions per week (computed once
+    in `calendars_for`): each cell is two dictionary look-ups."""
+    calendars = calendars_for(apprenticeships, school_years)
     rows = []
     for monday in mondays:
-        cells = []
-        for timeline in lines:
-            week = timeline.weeks.get(monday)
-            cells.append({"week": week, "sessions": timeline.sessions_in_week(monday)})
         rows.append(
             {
                 "monday": monday,
                 "friday": friday_of(monday),
                 "iso_week": monday.isocalendar()[1],
-                "cells": cells,
+                "cells": [
+                    {"week": calendar.week(monday), "sessions": calendar.sessions_in_week(monday)}
+                    for calendar in calendars
+                ],
             }
         )
-    return lines, rows
+    return calendars, rows

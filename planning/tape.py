@@ -2,14 +2,15 @@
 and apprentices make, and the reads their pages and to-dos need (constant queries).
 
 Sessions live in company weeks of the common calendar of a study year; an option whose
-rhythm differs sees no session in the weeks it spends at school."""
+rhythm differs sees no session in the weeks it spends at school (`selectors.calendars_for`
+decides, for every page and the feed alike)."""
 
 import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,7 +24,7 @@ from apprentissage.notifications import notify
 
 from . import selectors
 from .enums import TAPE_SESSION_HOURS, WeekKind
-from .models import CalendarWeek, TapeAttendance, TapeSession
+from .models import TapeAttendance, TapeSession
 from .services import CalendarError
 from .weeks import monday_before
 
@@ -200,36 +201,16 @@ def delete_session(*, session: TapeSession, actor) -> None:
 # --- The apprentice's side -------------------------------------------------------------
 
 
-def _option_school_mondays(apprenticeship: Apprenticeship, school_year: SchoolYear, study_year: int) -> set:
-    """Weeks the apprentice's option overrides to something else than company (one query)."""
-    return set(
-        CalendarWeek.objects.filter(
-            school_year=school_year, study_year=study_year, option_id=apprenticeship.option_id
-        )
-        .exclude(kind=WeekKind.COMPANY)
-        .values_list("monday", flat=True)
-    )
-
-
 def sessions_for(apprenticeship: Apprenticeship, school_year: SchoolYear | None) -> list[TapeSession]:
-    """The apprentice's sessions of a school year, each with `answer` (their TapeAttendance or
-    None). Three queries: option overrides, sessions, their answers."""
-    study_year = apprenticeship.study_year_in(school_year)
-    if study_year is None:
+    """The apprentice's sessions of a school year (those in company weeks of their own
+    calendar), each with `answer` (their TapeAttendance or None). Four queries at most: their
+    enrolment, the weeks, the sessions, their answers (see `selectors.calendars_for`)."""
+    if school_year is None:
         return []
-    skipped = _option_school_mondays(apprenticeship, school_year, study_year)
-    sessions = TapeSession.objects.filter(school_year=school_year, study_year=study_year).prefetch_related(
-        Prefetch(
-            "attendances",
-            queryset=TapeAttendance.objects.filter(apprenticeship=apprenticeship),
-            to_attr="answers",
-        )
-    )
+    calendar = selectors.calendar_of(apprenticeship, [school_year], with_answers=True)
     result = []
-    for session in sessions:
-        if monday_before(timezone.localtime(session.starts_at).date()) in skipped:
-            continue
-        session.answer = session.answers[0] if session.answers else None
+    for session in calendar.sessions(school_year):
+        session.answer = calendar.answer(session)
         result.append(session)
     return result
 

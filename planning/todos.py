@@ -34,7 +34,8 @@ def scolarite_tape_todos(user):
 
 @todo_provider
 def apprentice_tape_todos(user):
-    """Past sessions the apprentice has not marked yet (at most five queries)."""
+    """Past sessions the apprentice has not marked yet (at most six queries: the apprenticeship,
+    the school year, then `sessions_for`'s four)."""
     apprenticeship = tape.current_apprenticeship(user)
     if apprenticeship is None:
         return []

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from apprentissage import drafts
 from apprentissage.drafts import snapshot_version
+from apprentissage.enrolments import enrol_new_apprenticeship
 from apprentissage.enums import ApprenticeshipStatus, Role, StaffRole
 from apprentissage.models import Apprenticeship, Company, CompanyContact, CompanyTutor, User
 from apprentissage.notifications import notify
@@ -186,6 +187,7 @@ def create_apprenticeship(ctx: TransitionContext) -> None:
         )
     except IntegrityError as error:
         raise TransitionBlocked(_("This apprentice already has a current apprenticeship.")) from error
+    enrol_new_apprenticeship(apprenticeship, actor=actor)
     dossier.apprenticeship = apprenticeship
     dossier.registered_on = ctx.data["on_date"]
     dossier.save(update_fields=["apprenticeship", "registered_on"])

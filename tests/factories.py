@@ -4,13 +4,14 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
-from apprentissage.enums import ApprenticeshipStatus
+from apprentissage.enums import ApprenticeshipStatus, EnrolmentStatus
 from apprentissage.models import (
     Apprenticeship,
     Cohort,
     Company,
     CompanyContact,
     CompanyTutor,
+    Enrolment,
     Option,
     SchoolYear,
     User,
@@ -81,10 +82,18 @@ class SchoolYearFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SchoolYear
         django_get_or_create = ("start_year",)
+        skip_postgeneration_save = True
 
     start_year = 2026
     start_date = factory.LazyAttribute(lambda o: school_year_start(o.start_year))
     end_date = factory.LazyAttribute(lambda o: school_year_end(o.start_year))
+
+    @factory.post_generation
+    def enrolments(obj, create, extracted, **kwargs):
+        """Apprenticeships created before their school year get enrolled in it too (nominal
+        study year), so a test may create them in any order (`enrolments=False`: none)."""
+        if create and extracted is not False:
+            enrol_cohort_span(school_years=[obj])
 
 
 class CohortFactory(factory.django.DjangoModelFactory):
@@ -103,6 +112,7 @@ def option(code: str = "genindus") -> Option:
 class ApprenticeshipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Apprenticeship
+        skip_postgeneration_save = True
 
     apprentice = factory.SubFactory(UserFactory)
     company = factory.SubFactory(CompanyFactory)
@@ -113,3 +123,39 @@ class ApprenticeshipFactory(factory.django.DjangoModelFactory):
     contract_start = datetime.date(2025, 9, 1)
     contract_end = datetime.date(2028, 8, 31)
     status = ApprenticeshipStatus.ACTIVE
+
+    @factory.post_generation
+    def enrolments(obj, create, extracted, **kwargs):
+        """Enrolled by default in every existing school year of the cohort's three years, at
+        the cohort's nominal study year (`enrolments=False`: none)."""
+        if create and extracted is not False:
+            enrol_cohort_span([obj])
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+        django_get_or_create = ("apprenticeship", "school_year")
+
+    apprenticeship = factory.SubFactory(ApprenticeshipFactory, enrolments=False)
+    school_year = factory.SubFactory(SchoolYearFactory, enrolments=False)
+    study_year = factory.LazyAttribute(lambda o: o.apprenticeship.cohort.study_year_in(o.school_year) or 1)
+    status = EnrolmentStatus.ENROLLED
+
+
+def enrol_cohort_span(apprenticeships=None, school_years=None) -> None:
+    """Enrol apprenticeships in each school year of their cohort's three years that exists
+    and where they have no enrolment yet, at the cohort's nominal study year (what the data
+    migration did for existing records)."""
+    apprenticeships = list(apprenticeships if apprenticeships is not None else Apprenticeship.objects.all())
+    school_years = list(school_years if school_years is not None else SchoolYear.objects.all())
+    for apprenticeship in apprenticeships:
+        for school_year in school_years:
+            study_year = apprenticeship.cohort.study_year_in(school_year)
+            if study_year is not None:
+                Enrolment.objects.get_or_create(
+                    apprenticeship=apprenticeship,
+                    school_year=school_year,
+                    defaults={"study_year": study_year},
+                )
+        apprenticeship.forget_enrolments()

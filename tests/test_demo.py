@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from apprentissage import demo
-from apprentissage.enums import Role, StudyYear
-from apprentissage.models import Apprenticeship, Company, OutboxEmail, SchoolYear, User
+from apprentissage.enums import EnrolmentStatus, Role, StudyYear
+from apprentissage.models import Apprenticeship, Company, Enrolment, OutboxEmail, SchoolYear, User
 from apprentissage.selectors import roles_of
 
 
@@ -24,6 +24,8 @@ def _counts():
         Company.objects.count(),
         Apprenticeship.objects.count(),
         SchoolYear.objects.count(),
+        Enrolment.objects.count(),
+        Enrolment.history.count(),
     )
 
 
@@ -53,6 +55,38 @@ def test_about_forty_apprentices_over_the_options_and_years(demo_data):
     assert {a.option.code for a in apprenticeships} == {"energies", "genindus", "materiaux", "pharmagro"}
     assert {a.study_year_in(current) for a in apprenticeships} == set(StudyYear)
     assert all(a.company_tutor for a in apprenticeships)
+
+
+def test_every_apprentice_in_training_is_enrolled_in_both_school_years_it_spans(demo_data):
+    current = SchoolYear.objects.current()
+    previous = SchoolYear.objects.get(start_year=current.start_year - 1)
+    apprenticeships = list(
+        Apprenticeship.objects.with_enrolments().filter(cohort__entry_year__lte=current.start_year)
+    )
+    assert all(a.study_year_in(current) for a in apprenticeships)
+    # Everyone but 1A (not yet in training last year) and the direct entry into 2A.
+    enrolled_before = [a.apprentice.email for a in apprenticeships if a.study_year_in(previous)]
+    assert (
+        len(enrolled_before)
+        == len(apprenticeships) - Enrolment.objects.filter(school_year=current, study_year=1).count() - 1
+    )
+    assert "apprenti04@example.com" not in enrolled_before
+
+
+def test_one_apprentice_repeats_a_year_and_one_entered_2a_directly(demo_data):
+    current = SchoolYear.objects.current()
+    repeater = Apprenticeship.objects.get(apprentice__email="apprenti08@example.com")
+    assert repeater.cohort.study_year_in(current) == StudyYear.THIRD  # nominally
+    assert [
+        (e.school_year.start_year, e.study_year, e.status)
+        for e in repeater.enrolments.order_by("school_year__start_year")
+    ] == [
+        (current.start_year - 1, 2, EnrolmentStatus.ENROLLED),
+        (current.start_year, 2, EnrolmentStatus.REPEATING),
+    ]
+    direct = Apprenticeship.objects.get(apprentice__email="apprenti04@example.com")
+    assert [(e.school_year_id, e.study_year) for e in direct.enrolments.all()] == [(current.pk, 2)]
+    assert direct.contract_start.year == current.start_year
 
 
 EXPECTED_ROLES = {

@@ -92,19 +92,20 @@ def _count_home_queries(client):
 # dossiers to follow, own apprenticeship, host company; apprentissage.rules.user_fact) = 1;
 # roles_of: links, company contacts, option lead, candidate, plus the tutor profile when no
 # apprenticeship says it (3-4); own or followed apprentices, one query with their people
-# (1-2); unread notifications (1); to-do providers: core (0-3), recruitment's candidate (1),
-# the workflows' to-dos (company contact: dossiers and mission sheets to fill 2, option lead:
-# sheets to validate 1, scolarité or MidiSup: the dossiers' counts 1; none for the others);
-# the headcount for
-# program staff (2); the menu: nothing more (its permissions are user facts); planning's
-# to-dos (scolarité: missed TAPE sessions 2; apprentice: sessions to mark, up to 5).
+# (1-2) and their enrolments (1, when there are some); unread notifications (1); to-do
+# providers: core (0-3), recruitment's candidate (1), the workflows' to-dos (company contact:
+# dossiers and mission sheets to fill 2, option lead: sheets to validate 1, scolarité or
+# MidiSup: the dossiers' counts 1; none for the others); the headcount for program staff (2);
+# the menu: nothing more (its permissions are user facts); planning's to-dos (scolarité:
+# missed TAPE sessions 2; apprentice: sessions to mark: their enrolment, weeks, sessions,
+# answers 4).
 # Before this issue's menu registry, user facts and workflow to-dos: 32, 28, 28, 28, 28, 33, 30, 27.
 EXPECTED_HOME_QUERIES = {
-    "apprentice": 25,
-    "company_tutor": 20,
-    "company_contact": 23,
-    "school_tutor": 21,
-    "option_lead": 22,
+    "apprentice": 28,
+    "company_tutor": 21,
+    "company_contact": 24,
+    "school_tutor": 22,
+    "option_lead": 23,
     "scolarite": 25,
     "midisup": 24,
     "admin": 25,

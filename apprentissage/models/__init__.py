@@ -2,6 +2,7 @@ from .academics import Cohort, Option, SchoolYear
 from .apprenticeships import Apprenticeship
 from .audit import Signature, TransitionLog
 from .companies import Company, CompanyContact, CompanyTutor
+from .enrolments import Enrolment
 from .imports import ImportBatch
 from .jobs import Job
 from .mail import OutboxEmail
@@ -14,6 +15,7 @@ __all__ = [
     "Company",
     "CompanyContact",
     "CompanyTutor",
+    "Enrolment",
     "ImportBatch",
     "Job",
     "Notification",

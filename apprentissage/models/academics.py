@@ -96,7 +96,8 @@ class SchoolYear(models.Model):
 class Cohort(models.Model):
     """A promotion, named by the school year its apprentices enter 1A.
 
-    The study year (1A, 2A, 3A) in a given school year is derived from it, never stored.
+    Its entry year gives the *nominal* study year of its apprentices in a school year, used to
+    propose their enrolments; an apprentice's actual study year is on their `Enrolment`.
     """
 
     entry_year = models.PositiveSmallIntegerField(_("entry year"), unique=True)
@@ -112,6 +113,7 @@ class Cohort(models.Model):
         return self.name or _("Cohort %(year)s") % {"year": f"{self.entry_year}-{self.entry_year + 1}"}
 
     def study_year_in(self, school_year: SchoolYear | int) -> StudyYear | None:
+        """The nominal study year of the cohort in `school_year` (None outside its three years)."""
         start_year = school_year if isinstance(school_year, int) else school_year.start_year
         rank = start_year - self.entry_year + 1
         return StudyYear(rank) if rank in StudyYear.values else None

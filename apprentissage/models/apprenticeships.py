@@ -20,7 +20,15 @@ class ApprenticeshipQuerySet(models.QuerySet):
         )
 
     def in_study_year(self, study_year: int, school_year: SchoolYear):
-        return self.filter(cohort__entry_year=school_year.start_year - study_year + 1)
+        """Enrolled in `study_year` in `school_year` (whatever their cohort: a repeated year or
+        a direct entry into 2A counts where it is)."""
+        # One enrolment per school year: the join adds no duplicate row.
+        return self.filter(enrolments__school_year=school_year, enrolments__study_year=study_year)
+
+    def with_enrolments(self):
+        """Prefetch every enrolment (a handful per apprenticeship), so that `study_year_in`
+        answers without a query for each apprenticeship of a list: one query for the list."""
+        return self.prefetch_related("enrolments")
 
     def current(self):
         return self.filter(status__in=[ApprenticeshipStatus.PENDING, ApprenticeshipStatus.ACTIVE])
@@ -108,6 +116,24 @@ class Apprenticeship(RulesModel):
             raise ValidationError({"company_tutor": _("An apprentice cannot be their own tutor.")})
 
     def study_year_in(self, school_year: SchoolYear | None) -> StudyYear | None:
+        """The study year of the apprentice's enrolment in `school_year` (None: not enrolled).
+        Reads prefetched enrolments (`with_enrolments()`) when there are; otherwise one query
+        per school year, kept on the instance."""
+        enrolment = self.enrolment_in(school_year)
+        return StudyYear(enrolment.study_year) if enrolment else None
+
+    def enrolment_in(self, school_year: SchoolYear | None):
         if school_year is None:
             return None
-        return self.cohort.study_year_in(school_year)
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("enrolments")
+        if prefetched is not None:
+            return next((e for e in prefetched if e.school_year_id == school_year.pk), None)
+        cache = self.__dict__.setdefault("_enrolment_cache", {})
+        if school_year.pk not in cache:
+            cache[school_year.pk] = self.enrolments.filter(school_year=school_year).first()
+        return cache[school_year.pk]
+
+    def forget_enrolments(self) -> None:
+        """Drop what `enrolment_in` kept (after an enrolment was written)."""
+        self.__dict__.pop("_enrolment_cache", None)
+        getattr(self, "_prefetched_objects_cache", {}).pop("enrolments", None)

@@ -9,7 +9,7 @@ from apprentissage.forms import ApprenticeshipFilterForm, AssignTutorsForm
 from apprentissage.models import Apprenticeship, CompanyTutor
 from apprentissage.panels import panels_for
 from apprentissage.permissions import get_object_for_user_or_404
-from apprentissage.selectors import current_school_year, visible_apprenticeships
+from apprentissage.selectors import current_school_year, visible_apprenticeships, with_study_years
 from apprentissage.services import assign_tutors
 
 PAGE_SIZE = 50
@@ -44,8 +44,7 @@ def apprenticeship_list(request):
                 CompanyTutor.eligible_q("company_tutor__company_tutor_profile__")
             )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    for apprenticeship in page:
-        apprenticeship.current_study_year = apprenticeship.study_year_in(school_year)
+    page.object_list = with_study_years(page.object_list, school_year)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

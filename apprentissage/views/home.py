@@ -10,6 +10,7 @@ from apprentissage.selectors import (
     followed_apprenticeships,
     headcount_by_option,
     roles_of,
+    with_study_years,
 )
 
 
@@ -23,8 +24,7 @@ def home(request):
     if Role.APPRENTICE in roles:
         own = list(Apprenticeship.objects.with_people().filter(apprentice=user).order_by("-contract_start"))
     followed = list(followed_apprenticeships(user))
-    for apprenticeship in own + followed:
-        apprenticeship.current_study_year = apprenticeship.study_year_in(school_year)
+    with_study_years(own + followed, school_year)
     context = {
         "roles": roles,
         "school_year": school_year,

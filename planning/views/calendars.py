@@ -6,45 +6,47 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
-from apprentissage.models import Apprenticeship, SchoolYear
+from apprentissage.models import Apprenticeship
 from apprentissage.permissions import get_object_for_user_or_404
 from apprentissage.selectors import followed_apprenticeships
 
 from .. import selectors
 from ..feeds import company_rows, current_and_next_school_years, weeks_from
-from ..models import TapeAttendance, TapeSession
 from ..weeks import monday_before
 
 COMPANY_WEEKS_SHOWN = 12
 
 
 def _calendar_context(apprenticeship: Apprenticeship) -> dict:
-    """What an apprentice's calendar shows. Queries (constant): the current school year, its
-    weeks (1), the next return to school (school years + 1 per year, at most 2), the TAPE
-    sessions (1) and the apprentice's answers about them (1)."""
+    """What an apprentice's calendar shows, from `selectors.calendars_for` (the same sessions
+    as Mes séances TAPE and the feed). Queries (constant): the school years from today to the
+    next return to school (1), then the apprentice's enrolments, weeks, TAPE sessions and
+    answers (4)."""
     today = timezone.localdate()
-    school_year = SchoolYear.objects.current(today)
-    study_year = apprenticeship.study_year_in(school_year)
-    weeks, sessions = [], []
-    if school_year is not None and study_year is not None:
-        weeks = selectors.apprentice_weeks(apprenticeship, school_year)
-        sessions = list(TapeSession.objects.filter(school_year=school_year, study_year=study_year))
-    answers = dict(
-        TapeAttendance.objects.filter(
-            apprenticeship=apprenticeship, session__school_year=school_year
-        ).values_list("session_id", "followed")
-    )
+    school_years = selectors.school_years_between(today, today + selectors.NEXT_RETURN_HORIZON)
+    started = [y for y in school_years if y.start_date <= today]
+    school_year = max(started, key=lambda y: y.start_year) if started else None
+    calendar = selectors.calendar_of(apprenticeship, school_years, with_answers=True)
+    study_year = calendar.study_year_in(school_year)
+    weeks = calendar.weeks(school_year) if study_year is not None else []
+    sessions = calendar.sessions(school_year) if study_year is not None else []
+    this_monday = monday_before(today)
+    now = timezone.now()
     return {
         "apprenticeship": apprenticeship,
         "school_year": school_year,
         "study_year": study_year,
         "weeks": weeks,
-        "this_monday": monday_before(today),
-        "next_return": selectors.next_return_to_school(apprenticeship, today),
-        "at_school_now": any(w.monday == monday_before(today) and w.is_at_school for w in weeks),
-        "sessions": [(s, answers.get(s.pk)) for s in sessions],
-        "upcoming_sessions": [s for s in sessions if s.ends_at >= timezone.now()][:4],
+        "this_monday": this_monday,
+        "next_return": calendar.next_return_to_school(today),
+        "at_school_now": any(w.monday == this_monday and w.is_at_school for w in weeks),
+        "sessions": [(s, getattr(calendar.answer(s), "followed", None)) for s in sessions],
+        "upcoming_sessions": [s for s in sessions if s.ends_at >= now][:4],
     }
 
 
@@ -84,7 +86,8 @@ def company_calendar(request):
     )
     school_years = current_and_next_school_years()
     mondays = weeks_from(timezone.localdate(), None if whole_year else COMPANY_WEEKS_SHOWN, school_years)
-    _lines, rows = company_rows(apprenticeships, mondays, school_years)
+    _calendars, rows = company_rows(apprenticeships, mondays, school_years)
+    _render_cells(rows)
     return render(
         request,
         "planning/company_calendar.html",
@@ -97,6 +100,46 @@ def company_calendar(request):
             "school_year": school_years[0] if school_years else None,
         },
     )
+
+
+def _render_cells(rows: list[dict]) -> None:
+    """Each row's cells as one HTML string (`row["cells_html"]`). A school's whole year is
+    ~50 weeks × its apprentices: rendering every cell through the template engine was most of
+    the page's time. Apprentices sharing a calendar share their cells' objects, so each distinct
+    cell (week and sessions) is rendered once, and each session's label once."""
+    not_planned = format_html('<span class="text-secondary">{}</span>', _("Not planned"))
+    session_labels: dict[int, str] = {}
+    cells: dict[tuple[int, int], str] = {}
+
+    def session_label(session) -> str:
+        if session.pk not in session_labels:
+            start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+            session_labels[session.pk] = format_html(
+                '<br><span class="badge text-bg-light border">{}</span>',
+                _("TAPE (%(day)s %(start)s–%(end)s)")
+                % {
+                    "day": date_format(start, "l"),
+                    "start": time_format(start, "G\\hi"),
+                    "end": time_format(end, "G\\hi"),
+                },
+            )
+        return session_labels[session.pk]
+
+    for row in rows:
+        html = []
+        for cell in row["cells"]:
+            week, sessions = cell["week"], cell["sessions"]
+            key = (id(week), id(sessions))
+            if key not in cells:
+                kind = week.kind if week else None
+                cells[key] = format_html(
+                    '<td class="week-{}">{}{}</td>',
+                    kind or "none",
+                    week.label if kind else not_planned,
+                    mark_safe("".join(session_label(s) for s in sessions)),  # labels escaped
+                )
+            html.append(cells[key])
+        row["cells_html"] = mark_safe("".join(html))  # each cell built by format_html
 
 
 urlpatterns = [

@@ -11,13 +11,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apprentissage.enums import Role
 from apprentissage.selectors import roles_of
 
-from ..feeds import active_feed, build_calendar
+from ..feeds import FeedState, active_feed
 from ..models import CalendarFeed
 
 # Who has a calendar to subscribe to: their own, or that of apprentices they follow.
@@ -76,7 +77,10 @@ def feed_revoke(request):
 
 def feed(request, token: str):
     """The iCalendar feed itself. No login: the secret token is the credential, so an unknown
-    or revoked token, or the token of a deactivated person, answers 404."""
+    or revoked token, or the token of a deactivated person, answers 404. Calendar programs
+    poll it: it answers 304 to an If-None-Match naming its current ETag, and a feed built
+    already for that ETag comes from the cache (`FeedState`), so only a change to the
+    calendars, the followed apprentices or their enrolments rebuilds it."""
     found = (
         CalendarFeed.objects.select_related("user")
         .filter(token=token, revoked_at=None, user__is_active=True)
@@ -84,8 +88,13 @@ def feed(request, token: str):
     )
     if found is None:
         raise Http404
-    response = HttpResponse(build_calendar(found.user), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="alternance.ics"'
+    state = FeedState.of(found)
+    etag = quote_etag(state.etag)
+    response = get_conditional_response(request, etag=etag)  # 304 when the program has it already
+    if response is None:
+        response = HttpResponse(state.body(found.user), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="alternance.ics"'
+    response["ETag"] = etag
     response["Cache-Control"] = "private, max-age=900"
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -2,10 +2,10 @@ import datetime
 
 import pytest
 
-from apprentissage.models import SchoolYear
 from planning.enums import WeekKind
 from planning.services import set_week_kinds
 from planning.weeks import school_year_mondays
+from tests import factories as f
 
 K = WeekKind
 
@@ -25,13 +25,21 @@ def plan(school_year, study_year, pattern: dict[int, str], default=K.COMPANY, op
 
 @pytest.fixture
 def year_2025(db):
-    return SchoolYear.for_start_year(2025)
+    return f.SchoolYearFactory(start_year=2025)
 
 
 @pytest.fixture
 def year_2026(db):
-    return SchoolYear.for_start_year(2026)
+    return f.SchoolYearFactory(start_year=2026)
 
 
 def d(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
+
+
+@pytest.fixture(autouse=True)
+def _empty_feed_cache():
+    """Built feeds are cached by ETag; no test sees another's."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -78,10 +78,11 @@ class TestMyCalendar:
         assert client.get(reverse("planning:my_calendar")).status_code == 403
 
     def test_constant_queries_whatever_the_weeks_and_sessions(self, client, apprenticeship, year_2026):
-        """Queries: the apprenticeship with its people (1), the current school year (1), its weeks
-        (1, planning), TAPE sessions (1, planning) and the apprentice's answers (1, planning), the
-        next return to school: school years (1) and their weeks (1, planning); the rest is fixed:
-        session and user, savepoints, the permission, the layout's menu, the session save."""
+        """Queries: the apprenticeship with its people (1), the school years from today to the
+        next return to school (1), then `calendars_for`: the enrolments (1), the weeks (1,
+        planning), TAPE sessions (1, planning) and the apprentice's answers (1, planning); the
+        rest is fixed: session and user, savepoints, the permission, the layout's menu, the
+        session save."""
         client.force_login(apprenticeship.apprentice)
         with CaptureQueriesContext(connection) as empty:
             assert client.get(reverse("planning:my_calendar")).status_code == 200
@@ -92,7 +93,7 @@ class TestMyCalendar:
         with CaptureQueriesContext(connection) as full:
             assert client.get(reverse("planning:my_calendar")).status_code == 200
         assert len(empty) == len(full)  # 24 today, layout included (its menu may grow)
-        assert len(planning_queries(full)) == 4
+        assert len(planning_queries(full)) == 3
 
 
 class TestApprenticeCalendar:
@@ -153,9 +154,10 @@ class TestCompanyCalendar:
         self, client, tutor, company, apprenticeship, year_2026
     ):
         """Queries: the permission (the user's facts, the menu's too: 1), the
-        apprentices with their people (1), school years (1), every calendar week of every (school
-        year, study year, option) group (1, planning), TAPE sessions (1, planning); the rest is
-        fixed: session and user, savepoints, the layout's menu, the session save."""
+        apprentices with their people (1), school years (1), then `calendars_for`: their
+        enrolments (1), every calendar week of every (school year, study year, option) group (1,
+        planning), TAPE sessions (1, planning); the rest is fixed: session and user, savepoints,
+        the session save."""
         for study_year in (1, 2, 3):
             plan(year_2026, study_year, {49: K.SCHOOL})
             tape(year_2026, study_year, "2026-12-15 09:00")
@@ -172,7 +174,7 @@ class TestCompanyCalendar:
             response = client.get(reverse("planning:company_calendar"))
         assert len(response.context["apprenticeships"]) == 10
         assert len(one) == len(ten)
-        assert len(one) == 13  # layout included; its menu costs no query more (user facts)
+        assert len(one) == 14  # layout included; its menu costs no query more (user facts)
         assert len(planning_queries(ten)) == 2
 
     def test_others_are_refused(self, client, apprenticeship):

@@ -4,12 +4,14 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from icalendar import Calendar
 
+from apprentissage.enrolments import enrol
 from planning.enums import WeekKind as K
 from planning.models import CalendarFeed, TapeSession
 
@@ -166,8 +168,8 @@ class TestTutorFeed:
     def test_constant_queries_whatever_the_number_of_apprentices(self, client, tutor, year_2026, calendar_2a):
         """Queries: the request's savepoint and its release (2), the feed by token with its person
         (1), school years (1), the person's company-contact links (1), the apprentices with their
-        people (1), every calendar week of every (school year, study year, option) group (1),
-        TAPE sessions (1)."""
+        people (1), the calendar version for the ETag (1), their enrolments (1), every calendar
+        week of every (school year, study year, option) group (1), TAPE sessions (1)."""
         cohorts = [f.CohortFactory(entry_year=year) for year in (2024, 2025, 2026)]
         options = [f.option(code) for code in ("genindus", "energies")]
         for study_year in (1, 3):
@@ -191,7 +193,93 @@ class TestTutorFeed:
             response = client.get(url)
 
         assert len(Calendar.from_ical(response.content).walk("VEVENT")) > 10
-        assert len(one) == len(ten) == 8, "\n".join(q["sql"][:150] for q in ten.captured_queries)
+        assert len(one) == len(ten) == 10, "\n".join(q["sql"][:150] for q in ten.captured_queries)
+
+
+class TestConditionalGet:
+    """Calendar programs poll the feed: an unchanged feed answers 304 or comes from the cache;
+    any change to what it shows gives a new ETag and a new body, never the stale one."""
+
+    @pytest.fixture(autouse=True)
+    def _empty_cache(self):
+        cache.clear()
+
+    def get(self, client, feed, etag=None):
+        headers = {"HTTP_IF_NONE_MATCH": etag} if etag else {}
+        return client.get(reverse("planning:feed", args=[feed.token]), **headers)
+
+    def test_an_unchanged_feed_answers_304_to_its_etag(self, client, apprenticeship, calendar_2a, session):
+        feed = CalendarFeed.objects.create(user=apprenticeship.apprentice)
+        first = self.get(client, feed)
+        assert first.status_code == 200 and first["ETag"]
+
+        with CaptureQueriesContext(connection) as queries:
+            again = self.get(client, feed, first["ETag"])
+
+        assert again.status_code == 304 and again.content == b""
+        assert again["ETag"] == first["ETag"]
+        assert not [q for q in queries.captured_queries if '"planning_calendarweek"' in q["sql"]]
+
+    def test_an_unchanged_feed_is_served_from_the_cache(self, client, apprenticeship, calendar_2a, session):
+        feed = CalendarFeed.objects.create(user=apprenticeship.apprentice)
+        first = self.get(client, feed)
+        with CaptureQueriesContext(connection) as queries:
+            again = self.get(client, feed)
+        assert again.status_code == 200 and again.content == first.content
+        assert not [q for q in queries.captured_queries if '"planning_tapesession"' in q["sql"]]
+
+    def test_a_week_changed_gives_a_new_etag_and_body(self, client, apprenticeship, calendar_2a, year_2026):
+        feed = CalendarFeed.objects.create(user=apprenticeship.apprentice)
+        first = self.get(client, feed)
+
+        plan(year_2026, 2, {49: K.SCHOOL, 50: K.SCHOOL, 3: K.SCHOOL, 10: K.SCHOOL})  # week 10 added
+        after = self.get(client, feed, first["ETag"])
+
+        assert after.status_code == 200 and after["ETag"] != first["ETag"]
+        uid = f"school-{apprenticeship.pk}-2027-03-08@alternance.imt-mines-albi.fr"
+        assert uid in events(Calendar.from_ical(after.content))
+        assert uid not in events(Calendar.from_ical(first.content))
+
+    def test_a_session_added_or_deleted_gives_a_new_etag(
+        self, client, apprenticeship, calendar_2a, year_2026
+    ):
+        feed = CalendarFeed.objects.create(user=apprenticeship.apprentice)
+        before = self.get(client, feed)["ETag"]
+        added = TapeSession.objects.create(
+            school_year=year_2026,
+            study_year=2,
+            starts_at=paris("2026-11-26 09:00"),
+            ends_at=paris("2026-11-26 12:30"),
+        )
+        with_session = self.get(client, feed, before)
+        assert with_session.status_code == 200
+        assert f"tape-{added.pk}-{apprenticeship.pk}@alternance.imt-mines-albi.fr" in events(
+            Calendar.from_ical(with_session.content)
+        )
+        added.delete()
+        without = self.get(client, feed, with_session["ETag"])
+        assert without.status_code == 200 and without["ETag"] not in (before, with_session["ETag"])
+        assert not any(uid.startswith("tape-") for uid in events(Calendar.from_ical(without.content)))
+
+    def test_an_enrolment_changed_gives_a_new_etag_and_body(
+        self, client, apprenticeship, calendar_2a, year_2026
+    ):
+        plan(year_2026, 3, {45: K.SCHOOL})
+        feed = CalendarFeed.objects.create(user=apprenticeship.apprentice)
+        first = self.get(client, feed)
+
+        enrol(apprenticeship, year_2026, 3, actor=None)  # moved to 3A
+        after = self.get(client, feed, first["ETag"])
+
+        assert after.status_code == 200
+        starts = {e["start"] for e in events(Calendar.from_ical(after.content)).values()}
+        assert d("2026-11-02") in starts and d("2026-11-30") not in starts
+
+    def test_a_new_apprentice_followed_gives_a_new_etag(self, client, tutor, apprenticeship, calendar_2a):
+        feed = CalendarFeed.objects.create(user=tutor)
+        first = self.get(client, feed)["ETag"]
+        f.ApprenticeshipFactory(company_tutor=tutor, cohort=apprenticeship.cohort)
+        assert self.get(client, feed, first).status_code == 200
 
 
 class TestFeedAddress:
