@@ -25,10 +25,11 @@ def home(request):
     own = []
     if Role.APPRENTICE in roles:
         own = list(Apprenticeship.objects.with_people().filter(apprentice=user).order_by("-contract_start"))
-    # At most HOME_FOLLOWED of them, the total riding along in the same query.
-    followed = list(
-        followed_apprenticeships(user).annotate(followed_total=Window(Count("pk")))[:HOME_FOLLOWED]
-    )
+    # At most HOME_FOLLOWED of them: their keys and the total first, in a query without the
+    # people's joins (PostgreSQL plans a LIMIT over eight joins in ~20 ms), then their rows.
+    first = followed_apprenticeships(user).annotate(total=Window(Count("pk"))).values_list("pk", "total")
+    first = list(first[:HOME_FOLLOWED])
+    followed = list(followed_apprenticeships(user).filter(pk__in=[pk for pk, _total in first]))
     for apprenticeship in own + followed:
         apprenticeship.current_study_year = apprenticeship.study_year_in(school_year)
     context = {
@@ -38,7 +39,7 @@ def home(request):
         "notifications": list(user.notifications.filter(read_at__isnull=True)[:10]),
         "own_apprenticeships": own,
         "followed": followed,
-        "followed_total": followed[0].followed_total if followed else 0,
+        "followed_total": first[0][1] if first else 0,
         "headcount": headcount_by_option(school_year) if access.is_program_staff(user) else None,
     }
     return render(request, "apprentissage/home.html", context)
