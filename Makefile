@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_ENV := DEMO_MODE=1
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test run worker beat fmt lint messages compilemessages check-system install clean
+.PHONY: bench demo test run worker beat fmt lint messages compilemessages check-system install clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ").")'
@@ -44,6 +44,11 @@ test: check-system compilemessages
 	$(PY) -m ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=apprentissage.test_settings
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Every page at demo size and at school size (600 apprentices) on PostgreSQL, through gunicorn:
+# writes bench-results.md; fails when a page's query count grows with data. See README.
+bench: check-system compilemessages
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A apprentissage worker --loglevel=INFO

@@ -1,7 +1,5 @@
 """`make demo`'s data: idempotent, anchored on today, one login per role."""
 
-from io import StringIO
-
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
@@ -12,10 +10,18 @@ from apprentissage.enums import EnrolmentStatus, Role, StudyYear
 from apprentissage.models import Apprenticeship, Company, Enrolment, OutboxEmail, SchoolYear, User
 from apprentissage.selectors import roles_of
 
+from .demo_once import demo_loaded_once, load_demo
+
+
+@pytest.fixture(scope="module")
+def _demo_once(django_db_setup, django_db_blocker):
+    with demo_loaded_once(django_db_blocker):
+        yield
+
 
 @pytest.fixture
-def demo_data(db):
-    call_command("load_demo", force=True, stdout=StringIO())
+def demo_data(_demo_once, db):
+    """The demo, loaded once for the module (see tests/demo_once.py)."""
 
 
 def _counts():
@@ -36,7 +42,8 @@ def test_refused_outside_demo_mode(db):
 
 def test_running_twice_duplicates_nothing(demo_data):
     before = _counts()
-    call_command("load_demo", force=True, stdout=StringIO())
+    assert before[2] > 0  # the module's demo is there
+    load_demo()
     assert _counts() == before
 
 

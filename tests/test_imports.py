@@ -59,6 +59,7 @@ def _confirm(client, batch, capture, **data):
 
 
 def test_preview_is_kept_in_a_batch_row_not_in_the_session(world, scolarite):
+    scolarite.get(reverse("home"))  # the session's refresh after signing in
     session_keys = set(scolarite.session.keys())
 
     response = _upload(scolarite, [_line(1), _line(2, email="pas-une-adresse")])

@@ -96,6 +96,7 @@ def test_the_page_queries_do_not_grow_with_school_periods_or_dossiers(world, log
     # Arrange: one apprenticeship bare, one with a dossier and many school periods
     client = login(world["scolarite"])
     bare = f.ApprenticeshipFactory(company=world.own.company, option=world.own.option)
+    _detail(client, bare)  # the session's save after signing in
     with CaptureQueriesContext(connection) as before:
         _detail(client, bare)
     world.dossier.apprenticeship = world.own

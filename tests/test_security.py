@@ -1,12 +1,19 @@
 """Security headers, production checks, MFA for staff, the health check."""
 
+import datetime
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from apprentissage.celery import app as celery_app
 
@@ -73,7 +80,67 @@ def test_security_headers(client, db):
 def test_session_cookie_is_secure_and_expires(settings, world, login):
     assert settings.SESSION_COOKIE_HTTPONLY
     assert settings.SESSION_COOKIE_AGE <= 4 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # inactivity, not login time
+    assert not settings.SESSION_SAVE_EVERY_REQUEST  # a write per request: see below
+    assert "apprentissage.middleware.SessionRefreshMiddleware" in settings.MIDDLEWARE
+
+
+def _session_writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if "django_session" in q["sql"] and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    ]
+
+
+class TestSessionExpiresAfterInactivity:
+    """2 h of inactivity, counted from the last request, the session being written again at
+    most every SESSION_REFRESH_SECONDS (5 min) instead of on every request."""
+
+    def _get_home(self, client):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("home"))
+        return response, _session_writes(queries.captured_queries)
+
+    def test_a_request_within_five_minutes_writes_nothing(self, settings, world, login):
+        client = login(world["apprentice"])
+        with time_machine.travel(timezone.now() + datetime.timedelta(seconds=1), tick=False):
+            response, writes = self._get_home(client)  # the first request stamps the session
+            assert response.status_code == 200
+        with time_machine.travel(timezone.now() + datetime.timedelta(minutes=4), tick=False):
+            response, writes = self._get_home(client)
+        assert response.status_code == 200 and writes == []
+        assert settings.SESSION_COOKIE_NAME not in response.cookies  # the cookie is not resent
+
+    def test_after_six_minutes_the_expiry_moves_on(self, world, login):
+        client = login(world["apprentice"])
+        self._get_home(client)
+        key = client.session.session_key
+        before = Session.objects.get(session_key=key).expire_date
+        with time_machine.travel(timezone.now() + datetime.timedelta(minutes=6), tick=False):
+            response, writes = self._get_home(client)
+        assert response.status_code == 200 and len(writes) == 1
+        assert Session.objects.get(session_key=key).expire_date >= before + datetime.timedelta(minutes=6)
+
+    def test_active_every_hour_the_user_stays_signed_in_for_three_hours(self, world, login):
+        client = login(world["apprentice"])
+        start = timezone.now()
+        for hours in (1, 2, 3):
+            with time_machine.travel(start + datetime.timedelta(hours=hours), tick=False):
+                response, _writes = self._get_home(client)
+            assert response.status_code == 200, hours
+
+    def test_after_two_hours_without_a_request_the_user_is_signed_out(self, world, login):
+        client = login(world["apprentice"])
+        self._get_home(client)
+        with time_machine.travel(timezone.now() + datetime.timedelta(hours=2, minutes=1), tick=False):
+            response = client.get(reverse("home"))
+        assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+    def test_anonymous_visitors_get_no_session(self, client, db):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("accessibility"))
+        assert response.status_code == 200 and _session_writes(queries.captured_queries) == []
+        assert settings.SESSION_COOKIE_NAME not in response.cookies
 
 
 def test_no_inline_script_or_style_in_pages(world, login):

@@ -1,6 +1,7 @@
 """MidiSup's side: the queue of handed-off dossiers, its export, and the dossier PDF."""
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,11 +15,14 @@ from ..models import YEARLY_COST_EUROS
 from ..selectors import midisup_queue, visible_dossiers
 from .staff import EXPORT_HEADERS, export_rows
 
+QUEUE_PAGE_SIZE = 50
+
 
 @login_required
 @permission_required("recruitment.view_midisup_queue", raise_exception=True)
 def queue(request):
-    return render(request, "recruitment/midisup_queue.html", {"dossiers": list(midisup_queue())})
+    page = Paginator(midisup_queue(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "recruitment/midisup_queue.html", {"page": page, "dossiers": page.object_list})
 
 
 @login_required

@@ -3,10 +3,8 @@ year meeting the 18/34-week split, the seed's fixed weeks, TAPE sessions only in
 weeks, and a demo apprentice with answers and a next return to school."""
 
 import datetime
-import io
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from apprentissage.models import Apprenticeship, Notification, Option, SchoolYear
@@ -15,17 +13,20 @@ from planning.enums import WeekKind as K
 from planning.models import CalendarEdit, CalendarWeek, TapeAttendance, TapeSession
 from planning.weeks import monday_of
 
+from ..demo_once import demo_loaded_once, load_demo
+
 COUNTED = (CalendarWeek, CalendarEdit, TapeSession, TapeAttendance)
 
 
-# Each test loads the whole demo (a few seconds): the checks are grouped in few tests.
-def _load() -> None:
-    call_command("load_demo", force=True, stdout=io.StringIO())
+@pytest.fixture(scope="module")
+def _demo_once(django_db_setup, django_db_blocker):
+    with demo_loaded_once(django_db_blocker):
+        yield
 
 
 @pytest.fixture
-def demo_data(db):
-    _load()
+def demo_data(_demo_once, db):
+    """The demo, loaded once for the module (see tests/demo_once.py)."""
     # The suite runs on 2026-11-24: the seed's 2025-2026 and the current 2026-2027.
     return {y.start_year: y for y in SchoolYear.objects.all()}
 
@@ -135,7 +136,8 @@ def test_the_demo_apprentice_answered_past_sessions_and_has_a_next_return_to_sch
 
 def test_running_twice_changes_no_counts(demo_data):
     before = _counts()
-    _load()
+    assert all(before.values())  # the module's demo is there
+    load_demo()
     assert _counts() == before
 
 

@@ -8,7 +8,6 @@ import html
 import io
 import shutil
 import subprocess
-import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -284,28 +283,34 @@ def test_export_of_an_option_has_its_overrides(manager, year_2025):
     assert week_40(common)[4] == "Company" and week_40(own)[4] == "School"
 
 
-def test_pdf_is_one_landscape_page_made_in_under_a_second(manager, year_2025, year_2026):
+def test_pdf_is_one_landscape_page(manager, year_2025, year_2026, monkeypatch):
+    """Pages counted by WeasyPrint's own laid-out document, the very one written to the
+    response (its render time is measured by `make bench`, not here)."""
+    from weasyprint import HTML
+
     plan(year_2026, 1, {38: K.RENTREE, 39: K.PROPEDEUTIC, 53: K.CLOSURE})
     plan(year_2026, 2, {}, default=K.SCHOOL)
     plan(year_2026, 3, {38: K.DEFENCES})
-    url = reverse("planning:export_pdf", args=[2026])
-    manager.get(url)  # WeasyPrint loads its fonts once per process
+    documents = []
+    render = HTML.render
 
-    # The best of three: other processes on the machine only ever make a render slower.
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        response = manager.get(url)
-        timings.append(time.perf_counter() - started)
-    elapsed = min(timings)
+    def spy(self, *args, **kwargs):
+        documents.append(render(self, *args, **kwargs))
+        return documents[-1]
+
+    monkeypatch.setattr(HTML, "render", spy)
+
+    response = manager.get(reverse("planning:export_pdf", args=[2026]))
 
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert elapsed < 1, elapsed
-    if shutil.which("pdfinfo"):
-        info = subprocess.run(
-            ["pdfinfo", "-"], input=response.content, capture_output=True, check=True
-        ).stdout
-        assert b"Pages:           1" in info
-        assert b"841.89 x 595.276" in info or b"842 x 595" in info  # A4 landscape
-    else:
-        assert response.content.count(b"/Type /Page\n") + response.content.count(b"/Type /Page ") == 1
+    [document] = documents
+    assert len(document.pages) == 1
+    page = document.pages[0]
+    # A4 landscape in CSS pixels (96 per inch): 297 mm × 210 mm.
+    assert (round(page.width), round(page.height)) == (1123, 794)
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed: the PDF's text is not checked")
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "2026-2027" in text

@@ -1,0 +1,159 @@
+"""The pages `make bench` measures: each role's home page and every list, grid, feed and
+export. A later app adds its own with `page(...)` at the end of this file (or in a module
+imported here); a URL that depends on data takes a function of `Data`.
+
+    page("lea:fiche_list", APPRENTICE)                      # a URL name without arguments
+    page("lea:fiche_detail", TUTOR, lambda d: [d.a_fiche()])  # arguments found in the data
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+APPRENTICE = "apprenti@example.com"
+COMPANY_TUTOR = "tuteur.entreprise@example.com"
+SCHOOL_TUTOR = "tuteur.ecole@example.com"
+OPTION_LEAD = "responsable.option@example.com"
+SCOLARITE = "scolarite@example.com"
+MIDISUP = "midisup@example.com"
+ADMIN = "admin@example.com"
+CANDIDATE = "candidat@example.com"
+COMPANY_CONTACT = "entreprise@example.com"
+
+SHORT = {
+    APPRENTICE: "apprentice",
+    COMPANY_TUTOR: "company tutor",
+    SCHOOL_TUTOR: "school tutor",
+    OPTION_LEAD: "option lead",
+    SCOLARITE: "scolarité",
+    MIDISUP: "MidiSup",
+    ADMIN: "admin",
+    CANDIDATE: "candidate",
+    COMPANY_CONTACT: "company contact",
+    None: "(token)",
+}
+
+
+class Data:
+    """What a URL may need, looked up in the database being measured (same answer at demo
+    size and at school size: the demo's own records)."""
+
+    @cached_property
+    def demo_apprenticeship(self) -> int:
+        from apprentissage.models import Apprenticeship
+
+        return Apprenticeship.objects.get(apprentice__email=APPRENTICE).pk
+
+    @cached_property
+    def start_year(self) -> int:
+        from apprentissage.models import SchoolYear
+
+        return SchoolYear.objects.current().start_year
+
+    @cached_property
+    def contact_dossier(self) -> int:
+        from recruitment.models import Dossier
+
+        return Dossier.objects.filter(contact__email=COMPANY_CONTACT).order_by("pk").first().pk
+
+    @cached_property
+    def midisup_dossier(self) -> int:
+        from recruitment.enums import DossierState
+        from recruitment.models import Dossier
+
+        return Dossier.objects.filter(state__in=DossierState.with_midisup()).order_by("pk").first().pk
+
+    def feed_token(self, email: str) -> str:
+        """The person's calendar feed (created the first time, as the feeds page does)."""
+        from apprentissage.models import User
+        from planning.models import CalendarFeed
+
+        user = User.objects.get(email=email)
+        feed = CalendarFeed.objects.filter(user=user, revoked_at=None).first()
+        return (feed or CalendarFeed.objects.create(user=user)).token
+
+
+@dataclass
+class Page:
+    url_name: str
+    persona: str | None  # None: no sign-in (a feed's token is its credential)
+    args: Callable[[Data], list] = field(default=lambda d: [])
+    query: str = ""
+    label: str = ""
+    timed: str = ""  # "pdf" or "xlsx": also timed alone, in-process, against its target
+
+    @property
+    def name(self) -> str:
+        return self.label or self.url_name + (f"?{self.query}" if self.query else "")
+
+    @property
+    def key(self) -> str:
+        """Unique in PAGES: the page and who asks for it."""
+        return f"{self.name} · {SHORT[self.persona]}"
+
+    def url(self, data: Data) -> str:
+        from django.urls import reverse
+
+        return reverse(self.url_name, args=self.args(data)) + (f"?{self.query}" if self.query else "")
+
+
+PAGES: list[Page] = []
+
+
+def page(url_name: str, persona: str | None, args=lambda d: [], **kwargs) -> Page:
+    PAGES.append(Page(url_name, persona, args, **kwargs))
+    return PAGES[-1]
+
+
+# Every role's home page.
+for persona in (
+    APPRENTICE,
+    COMPANY_TUTOR,
+    SCHOOL_TUTOR,
+    OPTION_LEAD,
+    SCOLARITE,
+    MIDISUP,
+    ADMIN,
+    CANDIDATE,
+    COMPANY_CONTACT,
+):
+    page("home", persona)
+
+# The core.
+page("apprenticeship_list", SCOLARITE)
+page("apprenticeship_list", OPTION_LEAD)
+page("apprenticeship_list", SCHOOL_TUTOR)
+page("apprenticeship_detail", OPTION_LEAD, lambda d: [d.demo_apprenticeship])
+page("person_list", SCOLARITE)
+page("account_preferences", APPRENTICE)
+
+# Recruitment.
+page("recruitment:board", SCOLARITE)
+page("recruitment:board_export", SCOLARITE, timed="xlsx")
+page("recruitment:candidate_list", SCOLARITE)
+page("recruitment:capacity_list", SCOLARITE)
+page("recruitment:review_list", OPTION_LEAD)
+page("recruitment:midisup_queue", MIDISUP)
+page("recruitment:midisup_export", MIDISUP, timed="xlsx")
+page("recruitment:dossier_list", COMPANY_CONTACT)
+page("recruitment:dossier_list", OPTION_LEAD)
+page("recruitment:my_recruitment", CANDIDATE)
+page("recruitment:dossier_detail", COMPANY_CONTACT, lambda d: [d.contact_dossier])
+page("recruitment:dossier_pdf", MIDISUP, lambda d: [d.midisup_dossier, "dossier"], timed="pdf")
+
+# Planning.
+page("planning:grid", SCOLARITE, lambda d: [d.start_year])
+page("planning:grid", SCOLARITE, lambda d: [d.start_year], query="option=materiaux")
+page("planning:export_xlsx", SCOLARITE, lambda d: [d.start_year], timed="xlsx")
+page("planning:export_pdf", SCOLARITE, lambda d: [d.start_year], timed="pdf")
+page("planning:tape_schedule", SCOLARITE, lambda d: [d.start_year])
+page("planning:tape_missed", SCOLARITE)
+page("planning:tape_followup", SCOLARITE, lambda d: [d.demo_apprenticeship])
+page("planning:my_tape", APPRENTICE)
+page("planning:my_calendar", APPRENTICE)
+page("planning:apprentice_calendar", OPTION_LEAD, lambda d: [d.demo_apprenticeship])
+page("planning:company_calendar", COMPANY_TUTOR)
+page("planning:company_calendar", COMPANY_CONTACT, query="annee=1")
+page("planning:feeds", OPTION_LEAD)
+page("planning:feed", None, lambda d: [d.feed_token(OPTION_LEAD)], label="planning:feed (option lead)")
+page("planning:feed", None, lambda d: [d.feed_token(COMPANY_TUTOR)], label="planning:feed (company tutor)")
