@@ -34,6 +34,7 @@ from apprentissage.models import (
     Company,
     CompanyContact,
     CompanyTutor,
+    Enrolment,
     Option,
     SchoolYear,
     User,
@@ -81,7 +82,20 @@ def create_apprenticeships(rows: list[Row]) -> list[Apprenticeship]:
                 status=ApprenticeshipStatus.ACTIVE,
             )
         )
-    return Apprenticeship.objects.bulk_create(apprenticeships, batch_size=500)
+    created = Apprenticeship.objects.bulk_create(apprenticeships, batch_size=500)
+    # Each apprentice's enrolment in every school year of their cohort's span, at the
+    # cohort's usual study year (what the roll-over would have made).
+    years = list(SchoolYear.objects.all())
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(apprenticeship=a, school_year=year, study_year=study_year)
+            for a in created
+            for year in years
+            if (study_year := a.cohort.study_year_in(year)) is not None
+        ],
+        batch_size=1000,
+    )
+    return created
 
 
 def _users(prefix: str, count: int, rng: random.Random) -> list[User]:
