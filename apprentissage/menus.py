@@ -6,8 +6,7 @@ as `{% has_perm %}` asks it) and not `hidden_by` (e.g. the dossier list is not s
 those who have the whole board). The entries a user may open are computed once per request
 (`entries_for_request`, used by `templates/layouts/app.html` through the `portal` context
 processor). The permissions are rules predicates on the user's facts (`user_fact`): the
-whole menu costs one query per request, none for a superuser, and nothing when the page
-already asked a fact.
+whole menu costs one query per request, and nothing when the page already asked a fact.
 """
 
 from dataclasses import dataclass
@@ -53,9 +52,9 @@ def registered_entries() -> list[MenuEntry]:
 def _may(user, permission: str) -> bool:
     if not permission:
         return True
-    if user.is_active and user.is_superuser:  # as `user.has_perm`: a superuser may everything
-        return True
-    return rules.has_perm(permission, user)  # the rules only: no Django model permission is a menu's
+    # The rules only, for everyone (superusers included, as `User.has_perm` asks them): no
+    # Django model permission is a menu's, and a menu entry is a page its view lets you open.
+    return rules.has_perm(permission, user)
 
 
 def entries_for(user, current_view: str = "") -> list[MenuLink]:

@@ -164,6 +164,24 @@ def _followed_apprenticeships():
 follows_apprentices = user_fact("apprentissage.follows_apprentices", _followed_apprenticeships)
 
 
+def _led_options():
+    from apprentissage.models import Option
+
+    return Option.objects.filter(lead=OuterRef("pk"))
+
+
+def _totp_devices():
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+
+
+# Leads an option (with or without apprentices yet).
+leads_an_option = user_fact("apprentissage.leads_an_option", _led_options)
+# Has enrolled a TOTP device (two-factor authentication: apprentissage.middleware).
+has_totp_device = user_fact("apprentissage.has_totp_device", _totp_devices)
+
+
 rules.add_perm("apprentissage.manage_people", can_manage)
 rules.add_perm("apprentissage.view_all_apprenticeships", is_program_staff)
 rules.add_perm("apprentissage.view_apprenticeship_list", is_program_staff | follows_apprentices)

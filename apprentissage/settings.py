@@ -155,7 +155,18 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Portail alternance IMT Mines Albi"
-# Staff roles that must enrol a TOTP device before using the portal (not in demo).
+# Roles that must enrol a TOTP device before using the portal (apprentissage.middleware):
+# comma-separated among scolarite, midisup, school_tutor, option_lead, admin; by default
+# every one of them (they read many people's personal data), none in demo mode.
+MFA_REQUIRED_ROLES = [
+    role.strip()
+    for role in env.list(
+        "MFA_REQUIRED_ROLES",
+        default=[] if DEMO_MODE else ["scolarite", "midisup", "school_tutor", "option_lead", "admin"],
+    )
+    if role.strip()
+]
+# The master switch (false: nobody is asked, whatever MFA_REQUIRED_ROLES says).
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=not DEMO_MODE)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

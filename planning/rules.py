@@ -5,7 +5,14 @@ permission); scolarité manages every calendar."""
 import rules
 from django.db.models import OuterRef
 
-from apprentissage.rules import can_manage, can_view_apprenticeship, user_fact
+from apprentissage.rules import (
+    can_manage,
+    can_view_apprenticeship,
+    follows_apprentices,
+    is_school_staff,
+    leads_an_option,
+    user_fact,
+)
 
 rules.add_perm("planning.manage_calendars", can_manage)
 rules.add_perm("planning.view_apprentice_calendar", can_view_apprenticeship)
@@ -38,3 +45,10 @@ works_for_a_host_company = user_fact("planning.is_company_contact", _host_compan
 
 rules.add_perm("planning.view_my_calendar", has_an_apprenticeship)
 rules.add_perm("planning.view_company_calendar", works_for_a_host_company)
+
+# Who has a calendar to subscribe to (planning.views.feeds, the account menu): their own, or
+# that of the apprentices they follow or will follow (tutors, option leads, company contacts).
+has_a_calendar_feed = (
+    has_an_apprenticeship | follows_apprentices | works_for_a_host_company | is_school_staff | leads_an_option
+)
+rules.add_perm("planning.subscribe_to_calendar", has_a_calendar_feed)

@@ -272,6 +272,14 @@ class AccordPrealable(CompanyCommitments, VersionedDraft):
             years_as_engineer=self.tutor_years_as_engineer,
         ).is_eligible
 
+    def ensure_editable(self) -> None:
+        """Signed: frozen (VersionedDraft); else editable while the company fills it in only."""
+        super().ensure_editable()
+        if not self.dossier.is_open:
+            raise FrozenDocument(_("The dossier is closed: its documents can no longer be changed."))
+        if self.dossier.state != DossierState.COMPANY_INVITED:
+            raise FrozenDocument(_("The accord préalable can no longer be changed here."))
+
     def missing_fields(self) -> list[str]:
         missing = [
             str(self._meta.get_field(name).verbose_name)
@@ -353,6 +361,8 @@ class MissionSheet(VersionedDraft):
         return {name: getattr(self, name) for name in self.CONTENT_FIELDS}
 
     def ensure_editable(self) -> None:
+        if not self.dossier.is_open:  # withdrawn, cancelled, registered: for everyone, admins too
+            raise FrozenDocument(_("The dossier is closed: its documents can no longer be changed."))
         if self.state not in (MissionSheetState.DRAFT, MissionSheetState.RETURNED):
             raise FrozenDocument(_("The mission sheet is with the option lead: it can no longer be changed."))
 

@@ -4,7 +4,7 @@ transitions are checked against the sheet's dossier."""
 import rules
 from django.db.models import OuterRef
 
-from apprentissage.rules import can_manage, is_admin, is_midisup, user_fact
+from apprentissage.rules import can_manage, is_admin, is_midisup, leads_an_option, user_fact
 
 from .enums import DossierState
 
@@ -84,20 +84,14 @@ rules.add_perm("recruitment.review_missions", is_option_lead_of_dossier)
 rules.add_perm("recruitment.start_dossier", rules.is_authenticated)
 
 
-def _led_options():
-    from apprentissage.models import Option
-
-    return Option.objects.filter(lead=OuterRef("pk"))
-
-
 def _candidacies():
     from .models import Candidate
 
     return Candidate.objects.filter(user=OuterRef("pk"))
 
 
-# User facts: answered with every other one in one query per request (apprentissage.rules).
-leads_an_option = user_fact("recruitment.leads_an_option", _led_options)
+# User facts: answered with every other one in one query per request (apprentissage.rules);
+# `leads_an_option` is the core's.
 is_a_candidate = user_fact("recruitment.is_a_candidate", _candidacies)
 
 

@@ -51,9 +51,9 @@ class Enrolment(RulesModel):
         ]
         rules_permissions = {
             "view": can_view_enrolment,
-            "change": access.is_scolarite,
-            "add": access.is_scolarite,
-            "delete": access.is_scolarite,
+            "change": access.can_manage,
+            "add": access.can_manage,
+            "delete": access.can_manage,
         }
 
     def __str__(self):

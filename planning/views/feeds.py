@@ -15,18 +15,14 @@ from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apprentissage.enums import Role
-from apprentissage.selectors import roles_of
-
 from ..feeds import FeedState, active_feed
 from ..models import CalendarFeed
 
-# Who has a calendar to subscribe to: their own, or that of apprentices they follow.
-FEED_ROLES = {Role.APPRENTICE, Role.COMPANY_TUTOR, Role.COMPANY_CONTACT, Role.SCHOOL_TUTOR, Role.OPTION_LEAD}
-
 
 def _require_feed_role(user) -> None:
-    if not FEED_ROLES & set(roles_of(user)):
+    """Apprentices, tutors, option leads and company contacts (planning.rules): the others
+    have no calendar of their own, and the account menu does not offer them the page."""
+    if not user.has_perm("planning.subscribe_to_calendar"):
         raise PermissionDenied
 
 
