@@ -99,7 +99,7 @@ def export_rows(dossiers):
             d.option.name,
             d.cohort.entry_year,
             d.get_state_display(),
-            timezone.localtime(d.state_changed_at).strftime("%d/%m/%Y"),
+            timezone.localtime(d.state_changed_at).date(),
             a.company_name,
             a.siret,
             f"{a.hr_first_name} {a.hr_last_name}".strip(),
