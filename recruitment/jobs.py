@@ -58,12 +58,8 @@ class CandidateLineForm(CandidateForm):
         self.lookups = lookups
         self.fields["option"] = _OptionByName(self.fields["option"], lookups.options)
 
-    def clean(self):
-        cleaned = forms.Form.clean(self)
-        email, year = cleaned.get("email"), cleaned.get("entry_year")
-        if email and year and (email.lower(), year) in self.lookups.recorded:
-            self.add_error("email", _("This candidate is already recorded for this cohort."))
-        return cleaned
+    def is_recorded(self, email: str, entry_year: int) -> bool:
+        return (email.lower(), entry_year) in self.lookups.recorded
 
 
 def check_candidates(rows, params, progress) -> CheckResult:
