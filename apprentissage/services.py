@@ -4,7 +4,7 @@ from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +28,14 @@ def invitation_url(user: User) -> str:
     return settings.SITE_URL + path
 
 
+class AlreadyHasAccount(ValueError):
+    """The person invited already has an account (a double or concurrent submit)."""
+
+    def __init__(self, user: User):
+        super().__init__(f"{user.email} already has an account")
+        self.user = user
+
+
 @transaction.atomic
 def invite_person(
     *,
@@ -46,13 +54,14 @@ def invite_person(
     """Create a person without a password and e-mail them a link to set one.
 
     Side effects: the role link (group, company tutor or contact profile, option lead),
-    an unverified e-mail address for allauth, the invitation e-mail after commit.
+    an unverified e-mail address for allauth, the invitation e-mail after commit. Raises
+    `AlreadyHasAccount` when the address already has an account (nothing is changed).
     """
     user, created = find_or_invite(
         email=email, first_name=first_name, last_name=last_name, phone=phone, invited_by=invited_by
     )
     if not created:
-        raise ValueError(f"{email} already has an account")
+        raise AlreadyHasAccount(user)
     grant_role(
         user=user,
         role=role,
@@ -71,20 +80,28 @@ def find_or_invite(
     """The person with this e-mail address, or a new one invited to set a password.
 
     Side effects for a new person: an unverified allauth address, the invitation e-mail
-    after commit. Returns (person, created).
+    after commit. Returns (person, created). Safe under concurrent calls for one address:
+    the one that loses the race (unique e-mail) gets the winner's person, not an error.
     """
     existing = User.objects.filter(email__iexact=email).first()
     if existing:
         return existing, False
-    user = User.objects.create_user(
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        phone=phone,
-        invited_at=timezone.now(),
-        invited_by=invited_by,
-    )
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives a lost race
+            user = User.objects.create_user(
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+                phone=phone,
+                invited_at=timezone.now(),
+                invited_by=invited_by,
+            )
+            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    except IntegrityError:
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is None:  # not a race on this address: a real error
+            raise
+        return existing, False
     send_invitation(user=user)
     return user, True
 

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,14 @@ from .enums import DossierState, MissionSheetState
 from .models import AccordPrealable, Candidate, Dossier, MissionSheet, OptionCapacity
 from .selectors import places_left, waiting_list
 from .workflows import DOSSIER_WORKFLOW, MISSION_SHEET_WORKFLOW
+
+
+class AlreadyRecorded(ValueError):
+    """The candidate is already recorded for this cohort (a double or concurrent submit)."""
+
+    def __init__(self, candidate: Candidate):
+        super().__init__(f"{candidate} is already recorded for cohort {candidate.cohort_id}")
+        self.candidate = candidate
 
 
 @transaction.atomic
@@ -36,26 +44,38 @@ def record_candidate(
     english_score=None,
 ) -> Candidate:
     """Record an admitted candidate. Side effects: the person is invited if new; the cohort
-    is created with the first candidate of its entry year."""
+    is created with the first candidate of its entry year. Raises `AlreadyRecorded` when the
+    person already is a candidate of that cohort (also when a concurrent request recorded
+    them a moment ago: one of them wins, the other changes nothing)."""
     cohort, _created = Cohort.objects.get_or_create(
         entry_year=entry_year, defaults={"name": f"Promotion {entry_year + 3}"}
     )
     user, _created = find_or_invite(
         email=email, first_name=first_name, last_name=last_name, phone=phone, invited_by=recorded_by
     )
-    return Candidate.objects.create(
-        user=user,
-        cohort=cohort,
-        option=option,
-        birth_date=birth_date,
-        diploma=diploma,
-        diploma_title=diploma_title,
-        file_score=file_score,
-        interview_score=interview_score,
-        test_score=test_score,
-        english_score=english_score,
-        recorded_by=recorded_by,
-    )
+    existing = Candidate.objects.filter(user=user, cohort=cohort).first()
+    if existing is not None:
+        raise AlreadyRecorded(existing)
+    try:
+        with transaction.atomic():  # a savepoint: a lost race leaves the caller's transaction usable
+            return Candidate.objects.create(
+                user=user,
+                cohort=cohort,
+                option=option,
+                birth_date=birth_date,
+                diploma=diploma,
+                diploma_title=diploma_title,
+                file_score=file_score,
+                interview_score=interview_score,
+                test_score=test_score,
+                english_score=english_score,
+                recorded_by=recorded_by,
+            )
+    except IntegrityError:
+        existing = Candidate.objects.filter(user=user, cohort=cohort).first()
+        if existing is None:
+            raise
+        raise AlreadyRecorded(existing) from None
 
 
 @transaction.atomic
