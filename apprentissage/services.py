@@ -36,7 +36,6 @@ class AlreadyHasAccount(ValueError):
         self.user = user
 
 
-@transaction.atomic
 def invite_person(
     *,
     invited_by: User,
@@ -51,27 +50,35 @@ def invite_person(
     years_as_engineer: int = 0,
     option: Option | None = None,
 ) -> User:
-    """Create a person without a password and e-mail them a link to set one.
+    """Create a person without a password and e-mail them a link to set one (one transaction).
 
     Side effects: the role link (group, company tutor or contact profile, option lead),
     an unverified e-mail address for allauth, the invitation e-mail after commit. Raises
-    `AlreadyHasAccount` when the address already has an account (nothing is changed).
+    `AlreadyHasAccount` when the address already has an account, also when a concurrent
+    request created it a moment ago (nothing is changed).
     """
-    user, created = find_or_invite(
-        email=email, first_name=first_name, last_name=last_name, phone=phone, invited_by=invited_by
-    )
-    if not created:
-        raise AlreadyHasAccount(user)
-    grant_role(
-        user=user,
-        role=role,
-        company=company,
-        job_title=job_title,
-        has_engineering_degree=has_engineering_degree,
-        years_as_engineer=years_as_engineer,
-        option=option,
-    )
-    return user
+    try:
+        with transaction.atomic():
+            user, created = find_or_invite(
+                email=email, first_name=first_name, last_name=last_name, phone=phone, invited_by=invited_by
+            )
+            if not created:
+                raise AlreadyHasAccount(user)
+            grant_role(
+                user=user,
+                role=role,
+                company=company,
+                job_title=job_title,
+                has_engineering_degree=has_engineering_degree,
+                years_as_engineer=years_as_engineer,
+                option=option,
+            )
+            return user
+    except IntegrityError:  # lost the race on the unique address
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is None:
+            raise
+        raise AlreadyHasAccount(existing) from None
 
 
 def find_or_invite(
@@ -80,28 +87,22 @@ def find_or_invite(
     """The person with this e-mail address, or a new one invited to set a password.
 
     Side effects for a new person: an unverified allauth address, the invitation e-mail
-    after commit. Returns (person, created). Safe under concurrent calls for one address:
-    the one that loses the race (unique e-mail) gets the winner's person, not an error.
+    after commit. Returns (person, created). Two concurrent calls for one new address: one
+    raises `IntegrityError` (unique address); callers run it in their own savepoint and
+    answer with the person already there (`invite_person`, `record_candidate`).
     """
     existing = User.objects.filter(email__iexact=email).first()
     if existing:
         return existing, False
-    try:
-        with transaction.atomic():  # a savepoint: the caller's transaction survives a lost race
-            user = User.objects.create_user(
-                email=email,
-                first_name=first_name,
-                last_name=last_name,
-                phone=phone,
-                invited_at=timezone.now(),
-                invited_by=invited_by,
-            )
-            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
-    except IntegrityError:
-        existing = User.objects.filter(email__iexact=email).first()
-        if existing is None:  # not a race on this address: a real error
-            raise
-        return existing, False
+    user = User.objects.create_user(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        invited_at=timezone.now(),
+        invited_by=invited_by,
+    )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
     send_invitation(user=user)
     return user, True
 
