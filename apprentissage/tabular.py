@@ -132,15 +132,17 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
         raise TableError(_("This file is not a readable Excel (.xlsx) workbook.")) from error
     if unpacked > MAX_UNPACKED_BYTES:
         raise TableError(_("This workbook is too large once unpacked: keep only the lines to import."))
+    workbook = None
     try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         # Read lazily: a line past MAX_ROWS is never parsed.
-        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+        for row in workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS):
             yield [_cell(v) for v in row]
-    except TableError:
-        raise
     except Exception as error:
         raise TableError(_("This file is not a readable Excel (.xlsx) workbook.")) from error
+    finally:
+        if workbook is not None:
+            workbook.close()
 
 
 def _csv_rows(data: bytes) -> Iterator[list[str]]:
