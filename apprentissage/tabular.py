@@ -265,7 +265,7 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, title: str) 
     sheet.freeze_panes = "A2"
     widths = [len(str(h)) for h in headers]
     wrap = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
+    for row_number, row in enumerate(rows, start=2):
         values = [
             timezone.localtime(v).replace(tzinfo=None)
             if isinstance(v, datetime.datetime) and timezone.is_aware(v)
@@ -273,19 +273,24 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, title: str) 
             for v in row
         ]
         sheet.append(values)
-        for index, (cell, value) in enumerate(zip(sheet[sheet.max_row], values, strict=False)):
-            if isinstance(value, datetime.datetime):
-                cell.number_format = DATETIME_FORMAT
-            elif isinstance(value, datetime.date):
-                cell.number_format = DATE_FORMAT
-            elif starts_like_formula(value):
-                cell.data_type = "s"  # the same text, never a formula
-                cell.quotePrefix = True
+        for index, value in enumerate(values):
+            if value is None:
+                continue
             length = _shown_length(value)
             if index >= len(widths):
                 widths.append(0)
             widths[index] = max(widths[index], min(length, MAX_COLUMN_WIDTH))
-            if length > MAX_COLUMN_WIDTH or (isinstance(value, str) and "\n" in value):
+            wraps = length > MAX_COLUMN_WIDTH or (isinstance(value, str) and "\n" in value)
+            is_date = isinstance(value, datetime.date)
+            if not (is_date or wraps or starts_like_formula(value)):
+                continue  # (most cells: `sheet.cell` only for those to format)
+            cell = sheet.cell(row=row_number, column=index + 1)
+            if is_date:
+                cell.number_format = DATETIME_FORMAT if isinstance(value, datetime.datetime) else DATE_FORMAT
+            elif starts_like_formula(value):
+                cell.data_type = "s"  # the same text, never a formula
+                cell.quotePrefix = True
+            if wraps:
                 cell.alignment = wrap
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, width + 2)
