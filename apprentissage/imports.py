@@ -26,6 +26,9 @@ and its upload URL calls `upload_view(request, kind)`. The core does the rest:
 - confirming (`import_confirm`, POST) starts the applying job (`apprentissage.apply_import`)
   once: a second confirmation answers "already done". With errors, only the good lines are
   imported, and only when asked ("only the good lines"); errors about the whole file block.
+- whatever the kind, a cell that could only be a spreadsheet formula (`=…`, `@…`, `+cmd|…`;
+  not a signed number or phone number) makes its line bad (`formula_errors`): such a text
+  would run when the data is exported and opened in a spreadsheet.
 
 `spec.apply` must be idempotent (a retried job must not import twice): the core skips a batch
 already applied, and the spec skips lines already imported (e.g. by validating them again).
@@ -42,7 +45,7 @@ from django.utils.translation import gettext as _
 
 from apprentissage.jobs import job_handler, start_job
 from apprentissage.models import ImportBatch
-from apprentissage.tabular import Column, RowResult
+from apprentissage.tabular import Column, RowResult, looks_like_formula
 
 INLINE_CHECK_MAX_LINES = 200
 KEEP_DAYS = 30  # a file's lines hold personal data: batches older than this are deleted
@@ -158,10 +161,27 @@ def create_batch(
     return batch
 
 
+def formula_errors(raw: dict[str, str], columns: Sequence[Column]) -> list[str]:
+    """One error per cell of `raw` that could only be a formula (refused, not altered: the
+    sender corrects the source file)."""
+    headers = {column.key: column.header for column in columns}
+    return [
+        _(
+            "Column “%(column)s”: “%(text)s” starts like a spreadsheet formula (=, +, -, @): "
+            "such a text is refused."
+        )
+        % {"column": headers.get(key, key), "text": value[:40]}
+        for key, value in raw.items()
+        if looks_like_formula(value)
+    ]
+
+
 def check_batch(batch: ImportBatch, progress: Progress = _no_progress) -> None:
     spec = get_spec(batch.kind)
     rows = [(row["line"], row["raw"]) for row in batch.rows]
     result = spec.check(rows, batch.params, progress)
+    for line in result.lines:
+        line.errors.extend(formula_errors(line.raw, spec.columns))
     batch.rows = [line.to_json() for line in result.lines]
     batch.file_errors = result.file_errors
     batch.summary = result.summary

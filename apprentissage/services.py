@@ -4,7 +4,7 @@ from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,7 +28,14 @@ def invitation_url(user: User) -> str:
     return settings.SITE_URL + path
 
 
-@transaction.atomic
+class AlreadyHasAccount(ValueError):
+    """The person invited already has an account (a double or concurrent submit)."""
+
+    def __init__(self, user: User):
+        super().__init__(f"{user.email} already has an account")
+        self.user = user
+
+
 def invite_person(
     *,
     invited_by: User,
@@ -43,26 +50,35 @@ def invite_person(
     years_as_engineer: int = 0,
     option: Option | None = None,
 ) -> User:
-    """Create a person without a password and e-mail them a link to set one.
+    """Create a person without a password and e-mail them a link to set one (one transaction).
 
     Side effects: the role link (group, company tutor or contact profile, option lead),
-    an unverified e-mail address for allauth, the invitation e-mail after commit.
+    an unverified e-mail address for allauth, the invitation e-mail after commit. Raises
+    `AlreadyHasAccount` when the address already has an account, also when a concurrent
+    request created it a moment ago (nothing is changed).
     """
-    user, created = find_or_invite(
-        email=email, first_name=first_name, last_name=last_name, phone=phone, invited_by=invited_by
-    )
-    if not created:
-        raise ValueError(f"{email} already has an account")
-    grant_role(
-        user=user,
-        role=role,
-        company=company,
-        job_title=job_title,
-        has_engineering_degree=has_engineering_degree,
-        years_as_engineer=years_as_engineer,
-        option=option,
-    )
-    return user
+    try:
+        with transaction.atomic():
+            user, created = find_or_invite(
+                email=email, first_name=first_name, last_name=last_name, phone=phone, invited_by=invited_by
+            )
+            if not created:
+                raise AlreadyHasAccount(user)
+            grant_role(
+                user=user,
+                role=role,
+                company=company,
+                job_title=job_title,
+                has_engineering_degree=has_engineering_degree,
+                years_as_engineer=years_as_engineer,
+                option=option,
+            )
+            return user
+    except IntegrityError:  # lost the race on the unique address
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is None:
+            raise
+        raise AlreadyHasAccount(existing) from None
 
 
 def find_or_invite(
@@ -71,7 +87,9 @@ def find_or_invite(
     """The person with this e-mail address, or a new one invited to set a password.
 
     Side effects for a new person: an unverified allauth address, the invitation e-mail
-    after commit. Returns (person, created).
+    after commit. Returns (person, created). Two concurrent calls for one new address: one
+    raises `IntegrityError` (unique address); callers run it in their own savepoint and
+    answer with the person already there (`invite_person`, `record_candidate`).
     """
     existing = User.objects.filter(email__iexact=email).first()
     if existing:

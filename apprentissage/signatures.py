@@ -7,8 +7,11 @@ which voids the signature (kept, with who and why).
 """
 
 import hashlib
+import io
 import json
+import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -107,13 +110,82 @@ def sign_online(document, *, signer, purpose: str, evidence: SignerEvidence) -> 
     )
 
 
+# A scan is parsed as a PDF and refused when it is also something else (a polyglot: bytes
+# before "%PDF-", data after the last "%%EOF", a ZIP or HTML document) or when it can act
+# (JavaScript, automatic actions, launched programs, embedded files) or is encrypted.
+EOF_TOLERANCE = 1024  # bytes of whitespace or NUL padding some scanners add after %%EOF
+_ACTIVE_NAMES = {"/JS", "/JavaScript", "/AA", "/Launch", "/RichMedia", "/SubmitForm", "/ImportData"}
+_EMBEDDED_NAMES = {"/EmbeddedFiles", "/EmbeddedFile", "/EF"}
+# The same names in the raw bytes (objects pypdf would not reach, e.g. outside the xref).
+_RAW_ACTIVE = re.compile(rb"/(JS|JavaScript|AA|Launch|RichMedia)(?=[\s/<>\[\]()%]|$)")
+_RAW_EMBEDDED = re.compile(rb"/(EmbeddedFiles?|EF)(?=[\s/<>\[\]()%]|$)")
+_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
+_HTML = re.compile(rb"<(!doctype\s+html|html|head|body|script|iframe|svg|object|embed)[\s>/]", re.IGNORECASE)
+
+
 def validate_scan(scan) -> None:
+    """Refuse what is not a plain PDF document, with a message saying why (see above)."""
     if scan.size > MAX_SCAN_BYTES:
         raise ValidationError(_("The scan is too large (10 MB at most)."))
-    head = scan.read(5)
+    data = scan.read(MAX_SCAN_BYTES + 1)
     scan.seek(0)
-    if head != b"%PDF-":
+    if len(data) > MAX_SCAN_BYTES:
+        raise ValidationError(_("The scan is too large (10 MB at most)."))
+    if not data.startswith(b"%PDF-"):
         raise ValidationError(_("The scan must be a PDF file."))
+    end = data.rfind(b"%%EOF")
+    trailing = data[end + 5 :] if end >= 0 else b""
+    if end < 0 or len(trailing) > EOF_TOLERANCE or trailing.strip(b" \t\r\n\f\0"):
+        raise ValidationError(
+            _("The scan holds data after the end of the PDF document: send the file the scanner produced.")
+        )
+    # The document's structure without its streams' bytes (images would match by chance).
+    skeleton = _STREAM.sub(b"stream endstream", data)
+    if zipfile.is_zipfile(io.BytesIO(data)) or _HTML.search(skeleton):
+        raise ValidationError(_("The scan is also another kind of file (ZIP or HTML): it is refused."))
+    if _RAW_ACTIVE.search(skeleton):
+        raise ValidationError(_("The scan contains JavaScript or automatic actions: send a plain scan."))
+    if _RAW_EMBEDDED.search(skeleton):
+        raise ValidationError(_("The scan contains embedded files: send a plain scan."))
+    _check_parsed_pdf(data)
+
+
+def _check_parsed_pdf(data: bytes) -> None:
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise ValidationError(
+                _("The scan is protected (encrypted PDF): send it without a password or protection.")
+            )
+        if not len(reader.pages):
+            raise ValidationError(_("The scan is not a readable PDF file."))
+        references = {(n, generation) for generation, entries in reader.xref.items() for n in entries}
+        references |= {(n, 0) for n in reader.xref_objStm}
+        found = set()
+        for number, generation in sorted(references):
+            stack = [reader.get_object(IndirectObject(number, generation, reader))]
+            while stack:  # this object and the objects written inside it
+                item = stack.pop()
+                if isinstance(item, DictionaryObject):
+                    found.update(str(key) for key in item)
+                    if item.get("/S") in ("/JavaScript", "/Launch"):
+                        found.add("/JS")
+                    if item.get("/Type") == NameObject("/EmbeddedFile"):
+                        found.add("/EmbeddedFile")
+                    stack.extend(v for v in item.values() if not isinstance(v, IndirectObject))
+                elif isinstance(item, ArrayObject):
+                    stack.extend(v for v in item if not isinstance(v, IndirectObject))
+    except ValidationError:
+        raise
+    except Exception as error:  # pypdf's errors, and any a malformed file provokes
+        raise ValidationError(_("The scan is not a readable PDF file.")) from error
+    if found & _ACTIVE_NAMES:
+        raise ValidationError(_("The scan contains JavaScript or automatic actions: send a plain scan."))
+    if found & _EMBEDDED_NAMES:
+        raise ValidationError(_("The scan contains embedded files: send a plain scan."))
 
 
 def sign_on_paper(

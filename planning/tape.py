@@ -268,8 +268,10 @@ def record_attendance(
     *, session: TapeSession, apprenticeship: Apprenticeship, followed: bool, reason: str = "", actor
 ) -> TapeAttendance:
     """The apprentice says whether they followed a session that has started (and why not);
-    they may change their answer. Side effects: the answer and its history; when this answer
-    makes a missed-session pattern appear, scolarité is notified (once for that pattern)."""
+    they may change their answer. Side effects: the answer and its history (none when the
+    answer is the same as before); when this answer makes a missed-session pattern appear,
+    scolarité is notified (once for that pattern). Concurrent identical answers: one is saved,
+    the others find it already saved."""
     if actor is None or actor.pk != apprenticeship.apprentice_id:
         raise PermissionDenied
     if session.study_year != apprenticeship.study_year_in(session.school_year):
@@ -279,11 +281,16 @@ def record_attendance(
     reason = (reason or "").strip()
     if not followed and not reason:
         raise TapeError(_("Say why you did not follow the session."))
+    # One answer at a time per apprentice (a double click, two tabs): the apprenticeship row
+    # is locked, so the first answer is created once and the pattern notified once.
+    Apprenticeship.objects.select_for_update().filter(pk=apprenticeship.pk).first()
     today = timezone.localdate()
     before = missed_pattern(apprenticeship, today)
     attendance = TapeAttendance.objects.filter(session=session, apprenticeship=apprenticeship).first()
     if attendance is None:
         attendance = TapeAttendance(session=session, apprenticeship=apprenticeship)
+    elif attendance.followed == followed and attendance.reason == ("" if followed else reason):
+        return attendance  # the same answer again: already saved, no new history entry
     attendance.followed = followed
     attendance.reason = "" if followed else reason
     attendance._history_user = actor

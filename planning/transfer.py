@@ -271,18 +271,17 @@ def _check_dates(line: ImportLine, raw, school_year, mondays, valid_mondays) -> 
 
 
 def export_rows(school_year: SchoolYear, option: Option | None = None) -> list[list]:
-    """The school's table for a school year (an option's effective calendar if given)."""
+    """The school's table for a school year (an option's effective calendar if given); the
+    dates are real dates (date cells of the export)."""
     return [
-        [row["iso_week"], _fmt(row["monday"]), _fmt(row["friday"]), *(str(w.label) for w in row["weeks"])]
+        [row["iso_week"], row["monday"], row["friday"], *(str(w.label) for w in row["weeks"])]
         for row in year_grid(school_year, option)
     ]
 
 
 def template_rows(start_year: int) -> list[list]:
     """The weeks of a school year with their dates, the kinds left to fill."""
-    return [
-        [m.isocalendar()[1], _fmt(m), _fmt(friday_of(m)), "", "", ""] for m in school_year_mondays(start_year)
-    ]
+    return [[m.isocalendar()[1], m, friday_of(m), "", "", ""] for m in school_year_mondays(start_year)]
 
 
 # The import as a kind of the core's two-step import (`apprentissage.imports`): all or nothing,

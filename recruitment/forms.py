@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apprentissage.drafts import VersionedForm
 from apprentissage.forms import filter_bar
 from apprentissage.models import Cohort, Option
+from apprentissage.models.academics import school_year_start
 from apprentissage.signatures import MAX_SCAN_BYTES, validate_scan
 from apprentissage.tabular import Column
 
@@ -85,11 +86,34 @@ class CandidateForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        self.check_birth_date(cleaned)
         email, year = cleaned.get("email"), cleaned.get("entry_year")
-        already = Candidate.objects.filter(user__email__iexact=email, cohort__entry_year=year)
-        if email and year and already.exists():
+        if email and year and self.is_recorded(email, year):
             self.add_error("email", _("This candidate is already recorded for this cohort."))
         return cleaned
+
+    def is_recorded(self, email: str, entry_year: int) -> bool:
+        return Candidate.objects.filter(user__email__iexact=email, cohort__entry_year=entry_year).exists()
+
+    def check_birth_date(self, cleaned) -> None:
+        """Between `MIN_AGE` and `MAX_AGE` years old on the first day of training (a typo such
+        as 0001 or 2030 is caught here, not recorded as an eligible candidate)."""
+        born, year = cleaned.get("birth_date"), cleaned.get("entry_year")
+        if not born:
+            return
+        start = school_year_start(year) if year else timezone.localdate()
+        age = start.year - born.year - ((start.month, start.day) < (born.month, born.day))
+        if not self.MIN_AGE <= age <= self.MAX_AGE:
+            self.add_error(
+                "birth_date",
+                _(
+                    "This date of birth makes the candidate %(age)d years old on the first day of "
+                    "training: between %(min)d and %(max)d is expected, check the year."
+                )
+                % {"age": age, "min": self.MIN_AGE, "max": self.MAX_AGE},
+            )
+
+    MIN_AGE, MAX_AGE = 15, 70
 
 
 # The import file's columns: the same fields as the form, headed in French as in the template.
@@ -225,7 +249,15 @@ class AccordForm(VersionedForm):
         start = self.cleaned_data["start_date"]
         if start and start < timezone.localdate() - datetime.timedelta(days=365):
             raise forms.ValidationError(_("This start date is more than a year ago: check the year."))
+        if start and start > timezone.localdate() + datetime.timedelta(days=3 * 365):
+            raise forms.ValidationError(_("This start date is more than three years ahead: check the year."))
         return start
+
+    def clean_tutor_years_as_engineer(self):
+        years = self.cleaned_data["tutor_years_as_engineer"]
+        if years is not None and years > 60:
+            raise forms.ValidationError(_("Enter a number of years between 0 and 60."))
+        return years
 
     @property
     def warnings(self) -> list[str]:

@@ -15,7 +15,7 @@ from apprentissage.tabular import validate_rows
 
 from .forms import CANDIDATE_COLUMNS, CandidateForm
 from .models import Candidate
-from .services import record_candidate
+from .services import AlreadyRecorded, record_candidate
 
 IMPORT_CANDIDATES = "recruitment.import_candidates"
 
@@ -58,12 +58,8 @@ class CandidateLineForm(CandidateForm):
         self.lookups = lookups
         self.fields["option"] = _OptionByName(self.fields["option"], lookups.options)
 
-    def clean(self):
-        cleaned = forms.Form.clean(self)
-        email, year = cleaned.get("email"), cleaned.get("entry_year")
-        if email and year and (email.lower(), year) in self.lookups.recorded:
-            self.add_error("email", _("This candidate is already recorded for this cohort."))
-        return cleaned
+    def is_recorded(self, email: str, entry_year: int) -> bool:
+        return (email.lower(), entry_year) in self.lookups.recorded
 
 
 def check_candidates(rows, params, progress) -> CheckResult:
@@ -87,8 +83,12 @@ def import_candidates(batch, lines, progress) -> dict:
     for number, line in enumerate(lines, start=1):
         form = CandidateLineForm(data=line.raw, lookups=lookups)
         if form.is_valid():
-            record_candidate(recorded_by=batch.created_by, **form.cleaned_data)  # one transaction
-            imported += 1
+            try:
+                record_candidate(recorded_by=batch.created_by, **form.cleaned_data)  # one transaction
+            except AlreadyRecorded:  # recorded meanwhile (the form, another import)
+                pass
+            else:
+                imported += 1
         progress(number)
     message = ngettext("%(count)d candidate imported.", "%(count)d candidates imported.", imported) % {
         "count": imported

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,14 @@ from .selectors import places_left, waiting_list
 from .workflows import DOSSIER_WORKFLOW, MISSION_SHEET_WORKFLOW
 
 
-@transaction.atomic
+class AlreadyRecorded(ValueError):
+    """The candidate is already recorded for this cohort (a double or concurrent submit)."""
+
+    def __init__(self, candidate: Candidate):
+        super().__init__(f"{candidate} is already recorded for cohort {candidate.cohort_id}")
+        self.candidate = candidate
+
+
 def record_candidate(
     *,
     recorded_by,
@@ -35,27 +42,46 @@ def record_candidate(
     test_score=None,
     english_score=None,
 ) -> Candidate:
-    """Record an admitted candidate. Side effects: the person is invited if new; the cohort
-    is created with the first candidate of its entry year."""
-    cohort, _created = Cohort.objects.get_or_create(
-        entry_year=entry_year, defaults={"name": f"Promotion {entry_year + 3}"}
-    )
-    user, _created = find_or_invite(
-        email=email, first_name=first_name, last_name=last_name, phone=phone, invited_by=recorded_by
-    )
-    return Candidate.objects.create(
-        user=user,
-        cohort=cohort,
-        option=option,
-        birth_date=birth_date,
-        diploma=diploma,
-        diploma_title=diploma_title,
-        file_score=file_score,
-        interview_score=interview_score,
-        test_score=test_score,
-        english_score=english_score,
-        recorded_by=recorded_by,
-    )
+    """Record an admitted candidate (one transaction). Side effects: the person is invited if
+    new; the cohort is created with the first candidate of its entry year. Raises
+    `AlreadyRecorded` when the person already is a candidate of that cohort, also when a
+    concurrent request recorded them a moment ago (its unique constraints decide: one
+    request wins, the others change nothing)."""
+    for attempt in (1, 2):  # a lost race on the person's address: the second finds them
+        try:
+            with transaction.atomic():
+                cohort, _created = Cohort.objects.get_or_create(
+                    entry_year=entry_year, defaults={"name": f"Promotion {entry_year + 3}"}
+                )
+                user, _created = find_or_invite(
+                    email=email,
+                    first_name=first_name,
+                    last_name=last_name,
+                    phone=phone,
+                    invited_by=recorded_by,
+                )
+                return Candidate.objects.create(
+                    user=user,
+                    cohort=cohort,
+                    option=option,
+                    birth_date=birth_date,
+                    diploma=diploma,
+                    diploma_title=diploma_title,
+                    file_score=file_score,
+                    interview_score=interview_score,
+                    test_score=test_score,
+                    english_score=english_score,
+                    recorded_by=recorded_by,
+                )
+        except IntegrityError:
+            existing = Candidate.objects.filter(
+                user__email__iexact=email, cohort__entry_year=entry_year
+            ).first()
+            if existing is not None:
+                raise AlreadyRecorded(existing) from None
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ urlpatterns = [
     path("dossiers/", lists.dossier_list, name="dossier_list"),
     path("dossiers/<int:pk>/", dossiers.dossier_detail, name="dossier_detail"),
     path("dossiers/<int:pk>/accord/", dossiers.accord_edit, name="accord_edit"),
+    path("dossiers/<int:pk>/accord/scan/<int:signature_pk>/", dossiers.accord_scan, name="accord_scan"),
     path("dossiers/<int:pk>/missions/", dossiers.missions_edit, name="missions_edit"),
     path("dossiers/<int:pk>/missions/revue/", review.mission_review, name="mission_review"),
     path("dossiers/<int:pk>/reception/", dossiers.confirm_receipt, name="confirm_receipt"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from apprentissage.enums import Role
 from apprentissage.forms import AcceptInvitationForm, InvitePersonForm, PersonFilterForm
 from apprentissage.models import User
-from apprentissage.services import accept_invitation, invite_person, resend_invitation
+from apprentissage.services import AlreadyHasAccount, accept_invitation, invite_person, resend_invitation
 
 
 @login_required
@@ -41,19 +41,23 @@ def person_invite(request):
     form = InvitePersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        person = invite_person(
-            invited_by=request.user,
-            email=data["email"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            phone=data["phone"],
-            role=Role(data["role"]),
-            company=data["company"],
-            job_title=data["job_title"],
-            has_engineering_degree=data["has_engineering_degree"],
-            years_as_engineer=data["years_as_engineer"],
-            option=data["option"],
-        )
+        try:
+            person = invite_person(
+                invited_by=request.user,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                phone=data["phone"],
+                role=Role(data["role"]),
+                company=data["company"],
+                job_title=data["job_title"],
+                has_engineering_degree=data["has_engineering_degree"],
+                years_as_engineer=data["years_as_engineer"],
+                option=data["option"],
+            )
+        except AlreadyHasAccount:  # the same invitation sent twice at once: the other one won
+            form.add_error("email", _("A person with this e-mail address already has an account."))
+            return render(request, "apprentissage/person_invite.html", {"form": form})
         for warning in form.warnings:
             messages.warning(request, warning)
         messages.success(

@@ -35,6 +35,19 @@ WEEKDAYS = [
     (4, gettext_lazy("Friday")),
 ]
 SLOTS = 3  # up to three sessions a week (3A has 2–3)
+# A 3.5-hour session starts in the working day (and ends the same day).
+EARLIEST_START, LATEST_START = datetime.time(7, 0), datetime.time(18, 30)
+
+
+def _check_start_time(value: datetime.time | None) -> None:
+    if value is not None and not EARLIEST_START <= value <= LATEST_START:
+        raise forms.ValidationError(
+            _("A session starts between %(earliest)s and %(latest)s.")
+            % {
+                "earliest": date_format(EARLIEST_START, "TIME_FORMAT"),
+                "latest": date_format(LATEST_START, "TIME_FORMAT"),
+            }
+        )
 
 
 def _week_choices(school_year: SchoolYear) -> list[tuple[str, str]]:
@@ -74,6 +87,7 @@ class GenerateForm(forms.Form):
             self.fields[f"time_{i}"] = forms.TimeField(
                 label=_("Session %(n)d: start time") % {"n": i},
                 required=i == 1,
+                validators=[_check_start_time],
                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             )
             rows.append(
@@ -125,12 +139,15 @@ class AddSessionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     start = forms.TimeField(
-        label=gettext_lazy("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=gettext_lazy("Start time"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        validators=[_check_start_time],
     )
     title = forms.CharField(label=gettext_lazy("Title (optional)"), max_length=200, required=False)
 
     def __init__(self, *args, school_year: SchoolYear, **kwargs):
         super().__init__(*args, **kwargs)
+        self.school_year = school_year
         self.helper = FormHelper()
         self.helper.form_action = reverse("planning:tape_session_add", args=[school_year.start_year])
         self.helper.layout = Layout(
@@ -139,6 +156,15 @@ class AddSessionForm(forms.Form):
             "title",
             Submit("add", _("Add the session"), css_class="btn-secondary"),
         )
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        mondays = school_year_mondays(self.school_year.start_year)
+        if not mondays[0] <= day <= mondays[-1] + datetime.timedelta(days=6):
+            raise forms.ValidationError(
+                _("This date is not in school year %(label)s.") % {"label": self.school_year.label}
+            )
+        return day
 
 
 class MarkForm(forms.Form):

@@ -3,6 +3,7 @@ that fire their transitions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -75,6 +76,29 @@ def _detail_url(dossier) -> str:
 @login_required
 def dossier_detail(request, pk: int):
     return _render_detail(request, _get_dossier(request, pk))
+
+
+@login_required
+def accord_scan(request, pk: int, signature_pk: int):
+    """The signed scan of a paper signature of the dossier's accord (voided ones too), for
+    whoever may see the dossier; never from /media/: a download with its type enforced."""
+    dossier = _get_dossier(request, pk)
+    signature = next(
+        (s for s in signatures_of(dossier.accord) if s.pk == signature_pk and s.method == "paper" and s.scan),
+        None,
+    )
+    if signature is None:
+        raise Http404
+    response = FileResponse(
+        signature.scan.open("rb"),
+        as_attachment=True,
+        filename=f"accord-signe-{dossier.pk}-{signature.verification_code}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @login_required

@@ -99,7 +99,7 @@ def export_rows(dossiers):
             d.option.name,
             d.cohort.entry_year,
             d.get_state_display(),
-            timezone.localtime(d.state_changed_at).strftime("%d/%m/%Y"),
+            timezone.localtime(d.state_changed_at).date(),
             a.company_name,
             a.siret,
             f"{a.hr_first_name} {a.hr_last_name}".strip(),
@@ -145,7 +145,11 @@ def candidate_list(request):
 def candidate_create(request):
     form = CandidateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        candidate = services.record_candidate(recorded_by=request.user, **form.cleaned_data)
+        try:
+            candidate = services.record_candidate(recorded_by=request.user, **form.cleaned_data)
+        except services.AlreadyRecorded:  # the same candidate sent twice at once: the other won
+            form.add_error("email", _("This candidate is already recorded for this cohort."))
+            return render(request, "recruitment/candidate_form.html", {"form": form})
         for problem in candidate.eligibility_problems:
             messages.warning(request, _("Eligibility: %(problem)s") % {"problem": problem})
         messages.success(request, _("%(person)s is recorded as admitted.") % {"person": candidate.user})

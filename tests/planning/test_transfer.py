@@ -126,8 +126,23 @@ def test_template_has_the_school_headers_and_the_weeks_of_the_year(manager):
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS
     assert len(rows) - 1 == len(school_year_mondays(2026)) == 55  # with week 53 of 2026
-    assert list(rows[1]) == [38, "14/09/2026", "18/09/2026", None, None, None]
-    assert list(rows[16]) == [53, "28/12/2026", "01/01/2027", None, None, None]
+    # the dates are date cells (shown DD/MM/YYYY), read back as dates
+    assert list(rows[1]) == [
+        38,
+        datetime.datetime(2026, 9, 14),
+        datetime.datetime(2026, 9, 18),
+        None,
+        None,
+        None,
+    ]
+    assert list(rows[16]) == [
+        53,
+        datetime.datetime(2026, 12, 28),
+        datetime.datetime(2027, 1, 1),
+        None,
+        None,
+        None,
+    ]
 
 
 @pytest.mark.parametrize("make_file", [_xlsx, _csv])
@@ -256,8 +271,8 @@ def test_export_then_import_gives_the_same_calendar(manager, year_2025, django_c
     assert list(rows[0]) == HEADERS
     assert list(rows[1]) == [
         38,
-        "15/09/2025",
-        "19/09/2025",
+        datetime.datetime(2025, 9, 15),
+        datetime.datetime(2025, 9, 19),
         "Rentrée pédagogique",
         "School",
         "Final-year defences",

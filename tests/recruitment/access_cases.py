@@ -1,9 +1,13 @@
 """Recruitment's URLs in the access matrix (registered by tests/test_access_matrix.py)."""
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from apprentissage.models import Signature
 from recruitment.models import Dossier, OptionCapacity
 
+from .. import pdfs
 from ..access import CASES, Case, expect, staff_only
 
 VIEWERS = dict(candidate=200, company_contact=200, option_lead=200, scolarite=200, admin=200)
@@ -11,6 +15,22 @@ VIEWERS = dict(candidate=200, company_contact=200, option_lead=200, scolarite=20
 
 def _dossier_url(name, *args):
     return lambda w: reverse(f"recruitment:{name}", args=[w.dossier.pk, *args])
+
+
+def _scan_url(w, dossier=None):
+    """The download of a paper signature's scan of the dossier's accord (recorded here)."""
+    accord = (dossier or w.dossier).accord
+    signature = Signature(
+        content_type=ContentType.objects.get_for_model(accord),
+        object_id=accord.pk,
+        purpose="accord",
+        method=Signature.Method.PAPER,
+        signer_name="Hélène Ressources",
+        content_sha256="0" * 64,
+    )
+    signature.scan.save("scan.pdf", ContentFile(pdfs.plain()), save=False)
+    signature.save()
+    return reverse("recruitment:accord_scan", args=[accord.dossier_id, signature.pk])
 
 
 def _state(w):
@@ -125,4 +145,12 @@ CASES.add(
         unchanged=_state,
     ),
     Case("recruitment:dossier_pdf", "accord", _dossier_url("dossier_pdf", "accord"), expect(404, **VIEWERS)),
+    # A signed scan: whoever sees the dossier, nobody else (never from /media/).
+    Case("recruitment:accord_scan", "own", _scan_url, expect(404, **VIEWERS)),
+    Case(
+        "recruitment:accord_scan",
+        "other",
+        lambda w: _scan_url(w, w.other_dossier),
+        expect(404, scolarite=200, admin=200),
+    ),
 )

@@ -28,10 +28,11 @@ from recruitment import services
 from recruitment.enums import DossierState
 from recruitment.models import AccordPrealable, Dossier
 
+from .. import pdfs
 from ..conftest import PERSONAS
 from .conftest import ACCORD_DATA, fill
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdfs.plain()  # a scan is parsed: a real (one blank page) PDF
 REASON = "Le SIRET de l'établissement était celui du siège : à corriger."
 
 

@@ -26,11 +26,12 @@ from recruitment.enums import MissionSheetState as M
 from recruitment.models import AccordPrealable, Dossier, MissionSheet, MissionSheetVersion, OptionCapacity
 from recruitment.workflows import DOSSIER_WORKFLOW, MISSION_SHEET_WORKFLOW
 
+from .. import pdfs
 from ..conftest import PERSONAS
 from .conftest import ACCORD_DATA, fill
 
 ON_DATE = datetime.date(2026, 11, 20)
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdfs.plain()  # a scan is parsed: a real (one blank page) PDF
 STAFF = {"scolarite", "admin"}
 MIDISUP = {"midisup", "admin"}
 
