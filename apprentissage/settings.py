@@ -235,7 +235,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # a worker waits for the broke
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
     "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
-    "socket_timeout": 10.0,  # a broker that accepts connections but never answers
+    "socket_timeout": 5.0,  # a broker that accepts connections but never answers (> BRPOP's 1 s)
 }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
