@@ -28,4 +28,6 @@ RUN SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
 
 USER portail
 EXPOSE 8000
-CMD ["gunicorn", "apprentissage.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, timeouts and max-requests: gunicorn_config.py, each overridable by a GUNICORN_*
+# environment variable (see README, Configuration).
+CMD ["gunicorn", "--config", "gunicorn_config.py", "apprentissage.wsgi:application"]

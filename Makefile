@@ -33,6 +33,7 @@ compilemessages: check-system
 
 demo: check-system compilemessages
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
+	$(DEMO_ENV) $(PY) manage.py createcachetable
 	$(DEMO_ENV) $(PY) manage.py load_demo
 	@echo "Portail : http://$(HOST)/   (Ctrl+C pour arrêter)"
 	$(DEMO_ENV) $(PY) manage.py runserver $(HOST)

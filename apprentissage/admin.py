@@ -156,9 +156,19 @@ class EnrolmentAdmin(SimpleHistoryAdmin):
 
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(admin.ModelAdmin):
-    list_display = ["sent_at", "to", "subject"]
+    list_display = ["created_at", "to", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status"]
     search_fields = ["to", "subject"]
-    readonly_fields = ["sent_at", "to", "subject", "body", "html_body"]
+    readonly_fields = [f.name for f in OutboxEmail._meta.fields]
+    actions = ["send_again"]
+
+    @admin.action(description=_("Send the failed e-mails again"))
+    def send_again(self, request, queryset):
+        from django.utils import timezone
+
+        queryset.filter(status=OutboxEmail.Status.FAILED).update(
+            status=OutboxEmail.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )  # the next sweep sends them
 
 
 @admin.register(Job)

@@ -1,7 +1,8 @@
 """The portal's one notification mechanism.
 
-`notify()` records a notification for each recipient (shown on their home page) and
-queues an e-mail after commit for those who want one per event; the others receive the
+`notify()` records a notification for each recipient (shown on their home page) and, for
+those who want one per event, an e-mail in the outbox (same transaction, sent after commit:
+see `apprentissage.mail`); the others receive the
 daily digest (`send_daily_digests`, run by Celery beat). Company tutors default to the
 digest: they asked for fewer e-mails.
 """
@@ -29,7 +30,7 @@ def notify(
     recipients: Iterable[User | None], *, title: str, url: str, message: str = ""
 ) -> list[Notification]:
     """Tell each recipient (None and duplicates are skipped). Side effects: Notification
-    rows now; immediate e-mails after commit."""
+    rows and the immediate e-mails' outbox rows now; the e-mails are sent after commit."""
     seen: set[int] = set()
     created = []
     for user in recipients:
@@ -51,7 +52,7 @@ def notify(
 
 def send_daily_digests() -> int:
     """One e-mail per person with the notifications not yet e-mailed. Idempotent: each
-    notification is marked in the same transaction as its digest is queued."""
+    notification is marked in the same transaction as its digest is stored in the outbox."""
     sent = 0
     pending = (
         Notification.objects.filter(emailed_at__isnull=True).values_list("recipient_id", flat=True).distinct()

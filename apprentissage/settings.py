@@ -111,6 +111,8 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+# A persistent connection is checked before reuse: a database restart gives no error page.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "apprentissage.User"
@@ -208,16 +210,57 @@ else:
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run eagerly in-process.
 REDIS_URL = env("REDIS_URL", default="")
+
+# The cache every process shares (allauth's login throttling, the built calendar feeds):
+# Redis when there is one, else the database (its table is made by migration 0008, or
+# `manage.py createcachetable`). Never a per-process memory cache: with 4 gunicorn
+# workers, each would count wrong passwords on its own.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "apprentissage.cache.SharedRedisCache",
+            "LOCATION": env("CACHE_REDIS_URL", default=REDIS_URL),
+            "KEY_PREFIX": "portail",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},  # fails open: see cache.py
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portail_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Publishing from a request never waits for a broker that is down: one connection attempt
+# with short timeouts, no retry; what was not published is in the database and the sweep
+# (below) takes it up. Results are not kept (nothing reads them, but the ping's).
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # a worker waits for the broker instead
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": 5.0,  # a broker that accepts connections but never answers (> BRPOP's 1 s)
+}
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # The e-mails and jobs the broker never took, e-mails to retry, jobs of a dead worker.
+    "sweep": {
+        "task": "apprentissage.sweep",
+        "schedule": 60.0,
+        "options": {"expires": 50},  # a sweep not run within the minute is superseded
+    },
     "daily-digest": {
         "task": "apprentissage.send_daily_digests",
         "schedule": crontab(hour=7, minute=30),

@@ -24,4 +24,6 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 ACCOUNT_RATE_LIMITS = False
+# Each test process its own cache (tests/test_throttle.py runs production's shared caches).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LANGUAGE_CODE = "fr"

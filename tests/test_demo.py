@@ -135,4 +135,4 @@ def test_demo_backend_keeps_a_copy(settings, db):
 
     settings.EMAIL_BACKEND = "apprentissage.mail.DemoOutboxBackend"
     send_mail("Sujet", "Corps", None, ["b@example.com"])
-    assert OutboxEmail.objects.get().to == "b@example.com"
+    assert OutboxEmail.objects.get(subject="Sujet").to == "b@example.com"

@@ -164,26 +164,32 @@ class FlakySMTPBackend(EmailBackend):
         return super().send_messages(messages)
 
 
-@pytest.fixture
-def eager_retries():
-    """Let eager tasks retry in-process as a worker would (propagation stops retries)."""
-    from apprentissage.celery import app
-
-    app.conf.task_eager_propagates = False
-    yield
-    app.conf.task_eager_propagates = True
-
-
 def test_a_failing_mail_server_retries_and_loses_nothing(
-    world, login, client, settings, eager_retries, django_capture_on_commit_callbacks
+    world, login, client, settings, django_capture_on_commit_callbacks
 ):
+    import datetime
+
+    import time_machine
+
+    from apprentissage.models import OutboxEmail
+    from apprentissage.tasks import sweep
+
     settings.EMAIL_BACKEND = "tests.test_invitations.FlakySMTPBackend"
     FlakySMTPBackend.failures = 0
+    OutboxEmail.objects.all().delete()  # the world's e-mails (never committed in this test)
     login(world["scolarite"])
     _invite(client, {**INVITE, "company": world.own.company.pk}, django_capture_on_commit_callbacks)
     assert User.objects.filter(email="nouvelle.tutrice@example.com").exists()
+    assert FlakySMTPBackend.failures == 1 and mail.outbox == []
+    stored = OutboxEmail.objects.get(to="nouvelle.tutrice@example.com")
+    for _retry in range(2):  # the sweep retries once each back-off has passed
+        stored.refresh_from_db()
+        with time_machine.travel(stored.next_attempt_at + datetime.timedelta(seconds=1)):
+            sweep.delay()
     assert FlakySMTPBackend.failures == 2
     assert len(mail.outbox) == 1
+    stored.refresh_from_db()
+    assert (stored.status, stored.attempts) == ("sent", 3)
 
 
 def test_no_mail_leaves_when_the_transaction_rolls_back(

@@ -1,9 +1,14 @@
 """Background jobs: run by Celery after commit, progress on a page, failures kept."""
 
-import pytest
-from django.urls import reverse
+import datetime
 
-from apprentissage.jobs import job_handler, run, start_job
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from apprentissage import jobs as jobs_module
+from apprentissage.jobs import job_handler, run, start_job, sweep_jobs
 from apprentissage.models import Job
 
 CALLS: list[int] = []
@@ -15,6 +20,31 @@ def count_to(job, progress):
         CALLS.append(number)
         progress(number)
     return {"message": f"compté jusqu'à {job.payload['n']}"}
+
+
+@job_handler("tests.resume")
+def resume(job, progress):
+    """Idempotent: starts after the steps already recorded."""
+    for number in range(job.done + 1, job.payload["n"] + 1):
+        CALLS.append(number)
+        progress(number)
+    return {}
+
+
+BEATS: list = []
+
+
+@job_handler("tests.beats")
+def beats(job, progress):
+    """Records the heartbeat at the start and after steps 50 and 100."""
+    BEATS.clear()
+    BEATS.append(Job.objects.get(pk=job.pk).heartbeat_at)
+    for number in range(1, job.payload["n"] + 1):
+        with time_machine.travel(datetime.timedelta(seconds=number)):
+            progress(number)
+        if number in (50, 100):
+            BEATS.append(Job.objects.get(pk=job.pk).heartbeat_at)
+    return {}
 
 
 @job_handler("tests.explode")
@@ -103,3 +133,77 @@ def test_progress_is_written_every_50_steps_and_at_the_end(world, monkeypatch):
     assert len(progress_writes) == 3  # at 50, 100 and 120 (not 120 writes)
     job.refresh_from_db()
     assert (job.status, job.done) == ("done", 120)
+
+
+# --- Never "in progress" forever (issue 8, §1) ---------------------------------------------
+
+
+def _stale(job, minutes_ago: int, **fields):
+    Job.objects.filter(pk=job.pk).update(
+        heartbeat_at=timezone.now() - datetime.timedelta(minutes=minutes_ago), **fields
+    )
+
+
+def test_progress_beats_the_heartbeat(world, monkeypatch):
+    from apprentissage import jobs
+
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY_SECONDS", 3600)
+    job = Job.objects.create(
+        kind="tests.beats", label="x", created_by=world["scolarite"], payload={"n": 120}, total=120
+    )
+    run(job.pk)
+    job.refresh_from_db()
+    assert job.status == "done" and job.attempts == 1
+    started, *beats = BEATS
+    assert len(beats) == 2 and all(beat > started for beat in beats)  # at steps 50 and 100
+
+
+def test_a_job_never_delivered_is_started_by_the_sweep(world):
+    job = Job.objects.create(
+        kind="tests.count_to", label="x", created_by=world["scolarite"], payload={"n": 2}
+    )
+    sweep_jobs()
+    assert Job.objects.get(pk=job.pk).status == "pending"  # just queued: maybe still in the queue
+    _stale(job, 10)
+    assert sweep_jobs()["requeued"] == 1
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("done", 1)
+    assert CALLS == [1, 2]
+
+
+def test_a_job_whose_worker_died_is_resumed_by_the_sweep(world):
+    job = Job.objects.create(
+        kind="tests.resume", label="x", created_by=world["scolarite"], payload={"n": 5}, total=5
+    )
+    _stale(job, 1, status=Job.Status.RUNNING, done=3, attempts=1)
+    assert sweep_jobs()["resumed"] == 0  # the heartbeat is recent: the worker may be alive
+    _stale(job, jobs_module.HEARTBEAT_TIMEOUT.seconds // 60 + 1)
+
+    assert sweep_jobs()["resumed"] == 1
+
+    job.refresh_from_db()
+    assert (job.status, job.done, job.attempts) == ("done", 5, 2)
+    assert CALLS == [4, 5]  # resumed where the dead worker left off
+
+
+def test_a_job_killed_too_often_is_failed_with_a_clear_message(world):
+    job = Job.objects.create(
+        kind="tests.count_to", label="x", created_by=world["scolarite"], payload={"n": 2}
+    )
+    _stale(job, 60, status=Job.Status.RUNNING, attempts=jobs_module.MAX_ATTEMPTS)
+
+    assert sweep_jobs()["failed"] == 1
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and job.finished_at is not None
+    assert job.message  # said to the person on the job's page
+    assert CALLS == []
+
+
+def test_a_running_job_with_a_fresh_heartbeat_is_not_run_twice(world):
+    job = Job.objects.create(
+        kind="tests.count_to", label="x", created_by=world["scolarite"], payload={"n": 2}
+    )
+    _stale(job, 0, status=Job.Status.RUNNING, attempts=1)
+    run(job.pk)  # a duplicate delivery while a worker runs it
+    assert CALLS == [] and Job.objects.get(pk=job.pk).status == "running"

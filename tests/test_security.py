@@ -201,3 +201,23 @@ class TestHealthz:
             celery_app.conf.broker_url = old
         assert response.status_code == 503
         assert response.json() == {"status": "error", "database": "ok", "broker": "error"}
+
+    def test_database_down_answers_503_json_not_a_500_page(self, client, db, monkeypatch):
+        from django.db import OperationalError
+        from django.db.backends.base.base import BaseDatabaseWrapper
+
+        def exhausted(self):
+            raise OperationalError("FATAL: sorry, too many clients already")
+
+        client.raise_request_exception = False
+        with monkeypatch.context() as patch:
+            patch.setattr(BaseDatabaseWrapper, "ensure_connection", exhausted)
+            response = client.get(reverse("healthz"))
+        assert response.status_code == 503
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"status": "error", "database": "error", "broker": "eager"}
+
+    def test_connections_are_checked_before_reuse(self, db):
+        from django.db import connection
+
+        assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True

@@ -1,10 +1,15 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class Job(models.Model):
-    """A piece of heavy work (import, bulk PDFs) run by Celery, with its progress."""
+    """A piece of heavy work (import, bulk PDFs) run by Celery, with its progress.
+
+    `heartbeat_at` is when it was last queued (pending) or last reported progress (running):
+    the sweep re-queues a pending job the broker never delivered and resumes, or after
+    `jobs.MAX_ATTEMPTS` runs fails, a running job whose worker stopped beating."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting to start")
@@ -21,6 +26,8 @@ class Job(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     total = models.PositiveIntegerField(_("steps"), default=0)
     done = models.PositiveIntegerField(_("steps done"), default=0)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     payload = models.JSONField(_("input"), default=dict)
     result = models.JSONField(_("result"), default=dict, blank=True)
     message = models.TextField(_("message"), blank=True)
@@ -30,6 +37,7 @@ class Job(models.Model):
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="job_sweep_idx")]
 
     def __str__(self):
         return f"{self.label} ({self.get_status_display()})"
