@@ -20,6 +20,19 @@ def _row(*fields, cols=6):
     return Div(*[Div(f, css_class=f"col-md-{cols}") for f in fields], css_class="row")
 
 
+class SecondarySubmit(Submit):
+    field_classes = "btn btn-outline-secondary"
+
+
+def _draft_buttons():
+    """Save and stay on the form, or save and go back to the dossier (see `edit_draft`)."""
+    return Div(
+        Submit("save", _("Save the draft")),
+        SecondarySubmit("save_and_return", _("Save and go back to the dossier")),
+        css_class="d-flex flex-wrap gap-2",
+    )
+
+
 class ScoreField(forms.DecimalField):
     """A mark out of 20; a French decimal comma ("13,5", as in the import template) reads as 13.5."""
 
@@ -213,7 +226,7 @@ class AccordForm(VersionedForm):
                 ),
                 *[Field(name) for name in AccordPrealable.COMMITMENT_FIELDS],
             ),
-            Submit("save", _("Save the draft")),
+            _draft_buttons(),
         )
         for name in AccordPrealable.REQUIRED_FIELDS:  # needed to sign, optional for a draft
             self.fields[name].widget.attrs["aria-required"] = "true"
@@ -258,7 +271,7 @@ class MissionSheetForm(VersionedForm):
             )
             for year in MissionSheet.YEARS
         ]
-        self.helper.layout = Layout("version", *years, Submit("save", _("Save the draft")))
+        self.helper.layout = Layout("version", *years, _draft_buttons())
 
 
 class CommentForm(forms.Form):

@@ -7,6 +7,9 @@ from django.urls import reverse
 from apprentissage.enums import Role
 from apprentissage.selectors import roles_of
 
+from .conftest import ACCORD_DATA, SHEET_DATA
+from .test_drafts import _form_data
+
 NO_ROLE = "Aucun rôle n'est encore associé à votre compte"
 
 
@@ -23,3 +26,38 @@ def test_invited_contact_of_a_dossier_holds_the_company_contact_role(world, logi
     assert response.context["roles"] == [Role.COMPANY_CONTACT]
     assert response.context["todos"]
     assert NO_ROLE not in response.content.decode()
+
+
+# Saving a draft keeps the person on the form
+
+DRAFT_FORMS = [
+    ("accord_edit", {**_form_data(ACCORD_DATA), "city": "Castres"}),
+    ("missions_edit", {**_form_data(SHEET_DATA), "year1_missions": "Usinage"}),
+]
+
+
+@pytest.mark.parametrize(("url_name", "data"), DRAFT_FORMS, ids=["accord", "mission_sheet"])
+def test_saving_a_draft_stays_on_the_form_with_the_message(world, login, url_name, data):
+    url = reverse(f"recruitment:{url_name}", args=[world.dossier.pk])
+    client = login(world["company_contact"])
+
+    response = client.post(url, {**data, "version": 1}, follow=True)
+
+    assert response.redirect_chain == [(url, 302)]
+    assert [str(m) for m in response.context["messages"]] == ["Brouillon enregistré."]
+    form = response.context["form"]
+    field = "city" if url_name == "accord_edit" else "year1_missions"
+    assert (form["version"].value(), form[field].value()) == (2, data[field])
+
+
+@pytest.mark.parametrize(("url_name", "data"), DRAFT_FORMS, ids=["accord", "mission_sheet"])
+def test_saving_a_draft_with_the_return_button_goes_back_to_the_dossier(world, login, url_name, data):
+    url = reverse(f"recruitment:{url_name}", args=[world.dossier.pk])
+    client = login(world["company_contact"])
+    page = client.get(url).content.decode()
+    assert 'name="save_and_return"' in page and 'name="save"' in page
+
+    response = client.post(url, {**data, "version": 1, "save_and_return": "1"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("recruitment:dossier_detail", args=[world.dossier.pk])
