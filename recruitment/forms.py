@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apprentissage.drafts import VersionedForm
@@ -31,6 +32,19 @@ def _draft_buttons():
         SecondarySubmit("save_and_return", _("Save and go back to the dossier")),
         css_class="d-flex flex-wrap gap-2",
     )
+
+
+def _mark_needed(form, names, marker) -> None:
+    """Mark in words (not by colour only) the fields a draft needs before it can be signed
+    or submitted; they stay optional for a draft (the page's legend says so)."""
+    for name in names:
+        field = form.fields[name]
+        field.label = format_html(
+            '{} <span class="required-to-sign small fw-normal text-body-secondary">({})</span>',
+            field.label,
+            marker,
+        )
+        field.widget.attrs["aria-required"] = "true"
 
 
 class ScoreField(forms.DecimalField):
@@ -228,8 +242,11 @@ class AccordForm(VersionedForm):
             ),
             _draft_buttons(),
         )
-        for name in AccordPrealable.REQUIRED_FIELDS:  # needed to sign, optional for a draft
-            self.fields[name].widget.attrs["aria-required"] = "true"
+        _mark_needed(
+            self,
+            [*AccordPrealable.REQUIRED_FIELDS, *AccordPrealable.COMMITMENT_FIELDS],
+            _("required to sign"),
+        )
 
     def clean_siret(self):
         return "".join(self.cleaned_data["siret"].split())
@@ -242,7 +259,14 @@ class AccordForm(VersionedForm):
 
     @property
     def warnings(self) -> list[str]:
-        if self.is_bound and self.is_valid() and not self.instance.tutor_is_eligible:
+        tutor_named = (
+            any(
+                self.cleaned_data.get(name) for name in ("tutor_first_name", "tutor_last_name", "tutor_email")
+            )
+            if self.is_bound and self.is_valid()
+            else False
+        )
+        if tutor_named and not self.instance.tutor_is_eligible:
             return [
                 str(
                     _(
@@ -272,6 +296,7 @@ class MissionSheetForm(VersionedForm):
             for year in MissionSheet.YEARS
         ]
         self.helper.layout = Layout("version", *years, _draft_buttons())
+        _mark_needed(self, MissionSheet.CONTENT_FIELDS, _("required to submit"))
 
 
 class CommentForm(forms.Form):

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from apprentissage.enums import Role
 from apprentissage.selectors import roles_of
+from recruitment.models import AccordPrealable, MissionSheet
 
 from .conftest import ACCORD_DATA, SHEET_DATA
 from .test_drafts import _form_data
@@ -61,3 +62,52 @@ def test_saving_a_draft_with_the_return_button_goes_back_to_the_dossier(world, l
 
     assert response.status_code == 302
     assert response["Location"] == reverse("recruitment:dossier_detail", args=[world.dossier.pk])
+
+
+# The accord's form: the eligibility warning, the fields needed to sign
+
+
+def test_saving_an_accord_without_a_tutor_gives_no_eligibility_warning(world, login):
+    url = reverse("recruitment:accord_edit", args=[world.dossier.pk])
+    data = {**_form_data(ACCORD_DATA), "version": 1}
+    for name in ("tutor_first_name", "tutor_last_name", "tutor_email", "tutor_phone", "tutor_job_title"):
+        data[name] = ""
+    data.update(tutor_has_engineering_degree="", tutor_years_as_engineer="0")
+
+    response = login(world["company_contact"]).post(url, data, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == ["Brouillon enregistré."]
+
+
+def _blocks(page: str) -> dict[str, str]:
+    """Each field's wrapper as crispy renders it, by field name."""
+    parts = page.split('id="div_id_')[1:]
+    return {part.split('"', 1)[0]: part for part in parts}
+
+
+@pytest.mark.parametrize(
+    ("url_name", "required", "optional"),
+    [
+        (
+            "accord_edit",
+            [*AccordPrealable.REQUIRED_FIELDS, *AccordPrealable.COMMITMENT_FIELDS],
+            ["opco", "hr_phone", "tutor_phone", "tutor_has_engineering_degree", "tutor_years_as_engineer"],
+        ),
+        ("missions_edit", list(MissionSheet.CONTENT_FIELDS), []),
+    ],
+    ids=["accord", "mission_sheet"],
+)
+def test_fields_needed_to_sign_or_submit_are_marked_in_words_with_a_legend(
+    world, login, url_name, required, optional
+):
+    response = login(world["company_contact"]).get(
+        reverse(f"recruitment:{url_name}", args=[world.dossier.pk])
+    )
+
+    page = response.content.decode()
+    blocks = _blocks(page)
+    marker = 'class="required-to-sign'
+    assert [name for name in required if marker not in blocks[name]] == []
+    assert [name for name in optional if marker in blocks[name]] == []
+    assert 'id="required-legend"' in page
+    assert page.count(marker) == len(required)
