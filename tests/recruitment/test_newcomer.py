@@ -6,7 +6,9 @@ from django.urls import reverse
 
 from apprentissage.enums import Role
 from apprentissage.selectors import roles_of
-from recruitment.models import AccordPrealable, MissionSheet
+from recruitment import services
+from recruitment.enums import DossierState
+from recruitment.models import AccordPrealable, Dossier, MissionSheet
 
 from .conftest import ACCORD_DATA, SHEET_DATA
 from .test_drafts import _form_data
@@ -111,3 +113,64 @@ def test_fields_needed_to_sign_or_submit_are_marked_in_words_with_a_legend(
     assert [name for name in optional if marker in blocks[name]] == []
     assert 'id="required-legend"' in page
     assert page.count(marker) == len(required)
+
+
+# The invitation e-mail says what it is for
+
+
+def test_invitation_of_a_company_contact_says_it_is_for_the_accord_of_the_named_candidate(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Arrange: the candidate of world.dossier withdrew; a fresh dossier with a new contact
+    candidate = world.dossier.candidate
+    Dossier.objects.filter(pk=world.dossier.pk).update(state=DossierState.WITHDRAWN)
+    mailoutbox.clear()
+
+    # Act
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_dossier(
+            candidate=candidate,
+            contact_email="drh@verrerie.example.com",
+            contact_first_name="Anne",
+            contact_last_name="Verrier",
+            company_name="Verrerie d'Albi",
+        )
+
+    # Assert: one e-mail, to the contact, naming the candidate, the option and the 4 steps
+    [message] = mailoutbox
+    assert message.to == ["drh@verrerie.example.com"]
+    person, option = str(candidate.user), candidate.option.name
+    html = message.alternatives[0][0]
+    for text in (message.subject, message.body, html):
+        assert person in text
+    for text in (message.body, html):
+        assert option in text
+        assert "Verrerie d'Albi" in text or "Verrerie d&#x27;Albi" in text
+    assert html.count("<li>") == 4
+    assert [line[:3] for line in message.body.splitlines() if line[:2] in {"1.", "2.", "3.", "4."}] == [
+        "1. ",
+        "2. ",
+        "3. ",
+        "4. ",
+    ]
+
+
+def test_invitation_without_a_purpose_lists_no_steps(world, mailoutbox, django_capture_on_commit_callbacks):
+    candidate = world.dossier.candidate
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_candidate(
+            recorded_by=world["scolarite"],
+            email="nouveau@example.com",
+            first_name="Noé",
+            last_name="Nouveau",
+            entry_year=2027,
+            option=candidate.option,
+            birth_date=candidate.birth_date,
+            diploma="but",
+        )
+
+    [message] = mailoutbox
+    assert "<li>" not in message.alternatives[0][0]
+    assert str(candidate.user) not in message.body
