@@ -85,7 +85,10 @@ def accord_invitation(candidate: Candidate, company_name: str = "") -> Invitatio
             ),
             _("You describe the missions planned for each of the three years in the mission sheet."),
             _("The school confirms receipt and reserves a place; the option lead validates the missions."),
-            _("MidiSup, the apprentice training centre, then draws up the contract with the company."),
+            _(
+                "MidiSup, which manages the apprenticeship contracts, then draws up the training "
+                "agreement and the contract with the company."
+            ),
         ),
     )
 
