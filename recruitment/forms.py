@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apprentissage.drafts import VersionedForm
-from apprentissage.forms import filter_bar
+from apprentissage.forms import CHOOSE, filter_bar, name_empty_choices
 from apprentissage.models import Cohort, Option
 from apprentissage.signatures import MAX_SCAN_BYTES, validate_scan
 from apprentissage.tabular import Column
@@ -69,7 +69,7 @@ class CandidateForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     option = forms.ModelChoiceField(
-        label=_("Option applied for"), queryset=Option.objects.all(), to_field_name="name"
+        label=_("Option applied for"), queryset=Option.objects.all(), to_field_name="name", empty_label=CHOOSE
     )
     entry_year = forms.IntegerField(
         label=_("Entry year (cohort)"),
@@ -296,6 +296,7 @@ class MissionSheetForm(VersionedForm):
             for year in MissionSheet.YEARS
         ]
         self.helper.layout = Layout("version", *years, _draft_buttons())
+        name_empty_choices(self)
         _mark_needed(self, MissionSheet.CONTENT_FIELDS, _("required to submit"))
 
 
@@ -364,9 +365,11 @@ class MilestoneForm(forms.Form):
 
 class BoardFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, help_text=_("Candidate, company or SIRET"))
-    option = forms.ModelChoiceField(label=_("Option"), queryset=Option.objects.all(), required=False)
+    option = forms.ModelChoiceField(
+        label=_("Option"), queryset=Option.objects.all(), required=False, empty_label=_("All options")
+    )
     state = forms.ChoiceField(
-        label=_("State"), choices=[("", "---------"), *DossierState.choices], required=False
+        label=_("State"), choices=[("", _("All states")), *DossierState.choices], required=False
     )
     stale_days = forms.IntegerField(
         label=_("Not moved for (days)"), min_value=1, max_value=365, initial=7, required=False
@@ -378,8 +381,8 @@ class BoardFilterForm(forms.Form):
 
 
 class CapacityForm(forms.Form):
-    option = forms.ModelChoiceField(label=_("Option"), queryset=Option.objects.all())
-    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.all())
+    option = forms.ModelChoiceField(label=_("Option"), queryset=Option.objects.all(), empty_label=CHOOSE)
+    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.all(), empty_label=CHOOSE)
     places = forms.IntegerField(label=_("Places"), min_value=0, max_value=500)
 
     def __init__(self, *args, **kwargs):
