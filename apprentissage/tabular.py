@@ -29,6 +29,14 @@ class Column:
     header: str
     required: bool = True
     example: str = ""
+    aliases: tuple[str, ...] = ()  # other headers read as this column (a former spelling)
+
+    def position_in(self, header: list[str]) -> int | None:
+        """Where this column is in a header of normalized names (None: absent)."""
+        for name in (self.header, *self.aliases):
+            if _normalize(name) in header:
+                return header.index(_normalize(name))
+        return None
 
 
 @dataclass
@@ -111,9 +119,7 @@ def read_table(uploaded, columns: Sequence[Column]) -> list[tuple[int, dict[str,
         )
     header = [_normalize(h) for h in rows[header_index]]
     positions = {
-        column.key: header.index(_normalize(column.header))
-        for column in columns
-        if _normalize(column.header) in header
+        column.key: column.position_in(header) for column in columns if column.position_in(header) is not None
     }
     if len(rows) - header_index - 1 > MAX_ROWS:
         raise TableError(_("Too many lines (%(max)d at most).") % {"max": MAX_ROWS})
