@@ -8,6 +8,27 @@ from apprentissage.enums import ApprenticeshipStatus, Role, StaffRole, StudyYear
 from apprentissage.models import Company, CompanyTutor, Option, User
 from apprentissage.models.users import EmailFrequency
 
+# The empty choice of a select, in words (Django's default is "---------").
+CHOOSE = _("— Choose —")
+NOBODY = _("— Nobody —")
+DJANGO_BLANK = "---------"
+
+
+def name_empty_choices(form, label=CHOOSE) -> None:
+    """Give every select of `form` still showing Django's "---------" as its empty choice
+    `label` instead (fields whose empty choice is named in their declaration keep theirs)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == DJANGO_BLANK:
+                field.empty_label = label
+        elif isinstance(field, forms.ChoiceField):
+            choices = list(field.choices)
+            if any(value == "" and str(text) == DJANGO_BLANK for value, text in choices):
+                field.choices = [
+                    (value, label if value == "" and str(text) == DJANGO_BLANK else text)
+                    for value, text in choices
+                ]
+
 
 def filter_bar(*columns: tuple[str | tuple[str, ...], int]) -> FormHelper:
     """The layout of every list page's filter bar: one GET form, fields in a row,
@@ -49,6 +70,7 @@ class InvitePersonForm(forms.Form):
         label=_("Company"),
         queryset=Company.objects.all(),
         required=False,
+        empty_label=CHOOSE,
         help_text=_("Required for a company tutor or a company contact."),
     )
     job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
@@ -62,6 +84,7 @@ class InvitePersonForm(forms.Form):
         label=_("Option"),
         queryset=Option.objects.all(),
         required=False,
+        empty_label=CHOOSE,
         help_text=_("Required for an option lead."),
     )
 
@@ -141,16 +164,18 @@ class AcceptInvitationForm(SetPasswordForm):
 
 class ApprenticeshipFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, help_text=_("Name, company or e-mail"))
-    option = forms.ModelChoiceField(label=_("Option"), queryset=Option.objects.all(), required=False)
+    option = forms.ModelChoiceField(
+        label=_("Option"), queryset=Option.objects.all(), required=False, empty_label=_("All options")
+    )
     study_year = forms.TypedChoiceField(
         label=_("Study year"),
-        choices=[("", "---------"), *StudyYear.choices],
+        choices=[("", _("All years")), *StudyYear.choices],
         coerce=int,
         required=False,
         empty_value=None,
     )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", "---------"), *ApprenticeshipStatus.choices], required=False
+        label=_("Status"), choices=[("", _("All statuses")), *ApprenticeshipStatus.choices], required=False
     )
     sans_tuteur_ecole = forms.BooleanField(label=_("Without a school tutor"), required=False)
     tuteur_non_eligible = forms.BooleanField(label=_("Company tutor not eligible"), required=False)
@@ -168,10 +193,10 @@ class ApprenticeshipFilterForm(forms.Form):
 
 class AssignTutorsForm(forms.Form):
     company_tutor = forms.ModelChoiceField(
-        label=_("Company tutor"), queryset=User.objects.none(), required=False
+        label=_("Company tutor"), queryset=User.objects.none(), required=False, empty_label=NOBODY
     )
     school_tutor = forms.ModelChoiceField(
-        label=_("School tutor"), queryset=User.objects.none(), required=False
+        label=_("School tutor"), queryset=User.objects.none(), required=False, empty_label=NOBODY
     )
 
     def __init__(self, *args, apprenticeship, **kwargs):

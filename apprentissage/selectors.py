@@ -60,7 +60,7 @@ def roles_of(user) -> list[Role]:
     held = {
         Role.CANDIDATE: Role.CANDIDATE in from_apps,
         Role.APPRENTICE: links["apprentice"] > 0,
-        Role.COMPANY_CONTACT: bool(access.company_ids_of_contact(user)),
+        Role.COMPANY_CONTACT: Role.COMPANY_CONTACT in from_apps or bool(access.company_ids_of_contact(user)),
         Role.COMPANY_TUTOR: links["company_tutor"] > 0 or hasattr(user, "company_tutor_profile"),
         Role.SCHOOL_TUTOR: links["school_tutor"] > 0 or StaffRole.SCHOOL_TUTOR in groups,
         Role.OPTION_LEAD: Option.objects.filter(lead=user).exists(),

@@ -1,5 +1,7 @@
 """Writes of the core: each function is one transaction; side effects in its docstring."""
 
+from dataclasses import dataclass
+
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth.models import Group
@@ -18,6 +20,16 @@ ROLE_GROUPS = {
     Role.MIDISUP: StaffRole.MIDISUP,
     Role.SCHOOL_TUTOR: StaffRole.SCHOOL_TUTOR,
 }
+
+
+@dataclass(frozen=True)
+class InvitationPurpose:
+    """What an invitation is for, said in its e-mail: its subject, a paragraph, and the
+    steps the invited person will go through (already translated, or lazy)."""
+
+    subject: str
+    intro: str
+    steps: tuple[str, ...] = ()
 
 
 def invitation_url(user: User) -> str:
@@ -82,14 +94,21 @@ def invite_person(
 
 
 def find_or_invite(
-    *, email: str, first_name: str, last_name: str, invited_by: User | None, phone: str = ""
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    invited_by: User | None,
+    phone: str = "",
+    purpose: InvitationPurpose | None = None,
 ) -> tuple[User, bool]:
     """The person with this e-mail address, or a new one invited to set a password.
 
     Side effects for a new person: an unverified allauth address, the invitation e-mail
-    after commit. Returns (person, created). Two concurrent calls for one new address: one
-    raises `IntegrityError` (unique address); callers run it in their own savepoint and
-    answer with the person already there (`invite_person`, `record_candidate`).
+    after commit (saying what it is for, when `purpose` is given). Returns (person, created).
+    Two concurrent calls for one new address: one raises `IntegrityError` (unique address);
+    callers run it in their own savepoint and answer with the person already there
+    (`invite_person`, `record_candidate`).
     """
     existing = User.objects.filter(email__iexact=email).first()
     if existing:
@@ -103,7 +122,7 @@ def find_or_invite(
         invited_by=invited_by,
     )
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
-    send_invitation(user=user)
+    send_invitation(user=user, purpose=purpose)
     return user, True
 
 
@@ -146,7 +165,7 @@ def grant_role(
         raise ValueError(f"Role {role} is not given by invitation")
 
 
-def send_invitation(*, user: User) -> None:
+def send_invitation(*, user: User, purpose: InvitationPurpose | None = None) -> None:
     """Queue the invitation e-mail (after commit). Resending makes a fresh link."""
     inviter = user.invited_by
     queue_templated_email(
@@ -156,6 +175,7 @@ def send_invitation(*, user: User) -> None:
             "person": user,
             "inviter": str(inviter) if inviter else "",
             "invitation_url": invitation_url(user),
+            "purpose": purpose,
         },
     )
 

@@ -178,6 +178,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our formats over Django's: French times as "9 h 00" (apprentissage/formats/fr/formats.py).
+FORMAT_MODULE_PATH = ["apprentissage.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Paris"
 USE_TZ = True

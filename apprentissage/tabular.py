@@ -64,6 +64,14 @@ class Column:
     header: str
     required: bool = True
     example: str = ""
+    aliases: tuple[str, ...] = ()  # other headers read as this column (a former spelling)
+
+    def position_in(self, header: list[str]) -> int | None:
+        """Where this column is in a header of normalized names (None: absent)."""
+        for name in (self.header, *self.aliases):
+            if _normalize(name) in header:
+                return header.index(_normalize(name))
+        return None
 
 
 @dataclass
@@ -204,9 +212,7 @@ def read_table(uploaded, columns: Sequence[Column]) -> list[tuple[int, dict[str,
         )
     header = [_normalize(h) for h in top[header_index]]
     positions = {
-        column.key: header.index(_normalize(column.header))
-        for column in columns
-        if _normalize(column.header) in header
+        column.key: column.position_in(header) for column in columns if column.position_in(header) is not None
     }
     result = []
     body = itertools.chain(top[header_index + 1 :], lines)

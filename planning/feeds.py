@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDDDTypes, vText
@@ -32,6 +33,10 @@ __all__ = [
 ]
 
 UID_DOMAIN = "alternance.imt-mines-albi.fr"
+# Where the periods at school take place (the LOCATION of their events).
+SCHOOL_ADDRESS = "IMT Mines Albi, Campus Jarlard, route de Teillet, 81000 Albi"
+# The events' content changes with this (a new ETag: no feed of the former content is served).
+FEED_FORMAT = 2
 PRODID = "-//IMT Mines Albi//Portail de l'alternance//FR"
 
 
@@ -86,7 +91,9 @@ def build_calendar(
     apprenticeships: list[Apprenticeship] | None = None,
 ) -> bytes:
     """`user`'s feed: school periods as all-day events (Monday to Friday, DTEND exclusive on the
-    Saturday), TAPE sessions as timed events (UTC). UIDs are built from ids and dates, so a
+    Saturday), TAPE sessions as timed events (UTC), each with its LOCATION (the school's
+    address, or remote) and a DESCRIPTION saying what it is, whose it is (in a follower's
+    feed), and the portal's page about it. UIDs are built from ids and dates, so a
     calendar program replaces events on refresh instead of duplicating them. Six queries
     (school years, apprentices and the company-contact links, then `calendars_for`: enrolments,
     weeks, sessions), three when `FeedState` already read the school years and apprentices.
@@ -119,9 +126,31 @@ def build_calendar(
         transparent = vText("TRANSPARENT")
         school = _("School — IMT Mines Albi")
         tape = _("TAPE session (remote learning)")
+        at_school, remote = vText(SCHOOL_ADDRESS), vText(_("Remote"))
+        site = settings.SITE_URL
+        about_school = _("A period of courses at IMT Mines Albi, on campus.")
+        about_tape = _("A TAPE session: training followed remotely, at work, during working hours.")
         for calendar_ in calendars_for(apprenticeships, school_years):
             apprenticeship = calendar_.apprenticeship
-            prefix = "" if apprenticeship.apprentice_id == user.pk else f"{apprenticeship.apprentice}: "
+            own = apprenticeship.apprentice_id == user.pk
+            prefix = "" if own else f"{apprenticeship.apprentice}: "
+            if own:
+                whose = ""
+                school_page = site + reverse("planning:my_calendar")
+                tape_page = site + reverse("planning:my_tape")
+            else:
+                whose = _("Apprentice: %(name)s (%(option)s)") % {
+                    "name": apprenticeship.apprentice,
+                    "option": apprenticeship.option.name,
+                }
+                school_page = site + reverse("planning:apprentice_calendar", args=[apprenticeship.pk])
+                tape_page = site + reverse("planning:tape_followup", args=[apprenticeship.pk])
+            school_text = vText(
+                "\n".join(
+                    filter(None, [about_school, whose, _("On the portal: %(url)s") % {"url": school_page}])
+                )
+            )
+            tape_link = _("On the portal: %(url)s") % {"url": tape_page}
             for first_monday, last_friday in calendar_.school_periods():
                 event = Event()
                 event.add(
@@ -131,6 +160,8 @@ def build_calendar(
                 event.add("summary", encoded(vText, prefix + school), encode=False)
                 event.add("dtstart", encoded(vDDDTypes, first_monday), encode=False)
                 event.add("dtend", encoded(vDDDTypes, last_friday + datetime.timedelta(days=1)), encode=False)
+                event.add("location", at_school, encode=False)
+                event.add("description", school_text, encode=False)
                 event.add("transp", transparent, encode=False)
                 calendar.add_component(event)
             for session in calendar_.sessions():
@@ -143,6 +174,9 @@ def build_calendar(
                     "dtstart", encoded(vDDDTypes, session.starts_at.astimezone(datetime.UTC)), encode=False
                 )
                 event.add("dtend", encoded(vDDDTypes, session.ends_at.astimezone(datetime.UTC)), encode=False)
+                event.add("location", remote, encode=False)
+                text = "\n".join(filter(None, [about_tape, session.title, whose, tape_link]))
+                event.add("description", encoded(vText, text), encode=False)
                 calendar.add_component(event)
     return serialize(calendar)
 
@@ -188,6 +222,8 @@ class FeedState:
         apprenticeships = list(feed_apprenticeships(feed.user))
         parts = [
             PRODID,
+            FEED_FORMAT,
+            settings.SITE_URL,
             settings.LANGUAGE_CODE,
             feed.pk,
             feed.token,

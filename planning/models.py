@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -117,7 +118,8 @@ class TapeSession(models.Model):
         ]
 
     def __str__(self):
-        return f"TAPE {self.study_year}A {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
+        when = date_format(timezone.localtime(self.starts_at), "SHORT_DATETIME_FORMAT")
+        return f"TAPE {self.study_year}A {when}"
 
     @property
     def hours(self) -> float:

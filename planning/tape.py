@@ -165,7 +165,10 @@ def add_session(
     ).exists():
         raise TapeError(
             _("A session of %(study_year)dA already starts on %(when)s.")
-            % {"study_year": study_year, "when": date_format(timezone.localtime(starts_at), "d/m/Y H:i")}
+            % {
+                "study_year": study_year,
+                "when": date_format(timezone.localtime(starts_at), "SHORT_DATETIME_FORMAT"),
+            }
         )
     session = TapeSession(
         school_year=school_year,
@@ -192,7 +195,10 @@ def delete_session(*, session: TapeSession, actor) -> None:
                 "whether they followed it.",
                 answers,
             )
-            % {"when": date_format(timezone.localtime(session.starts_at), "d/m/Y H:i"), "count": answers}
+            % {
+                "when": date_format(timezone.localtime(session.starts_at), "SHORT_DATETIME_FORMAT"),
+                "count": answers,
+            }
         )
     session._history_user = actor
     session.delete()

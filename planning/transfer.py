@@ -1,4 +1,4 @@
-"""The calendar in the school's own table format (Semaine, du, au, 1ère année, 2e année,
+"""The calendar in the school's own table format (Semaine, du, au, 1re année, 2e année,
 3e année): reading an import line by line with every error named by its line and week,
 and the rows of the XLSX/PDF exports and of the blank template.
 
@@ -33,7 +33,7 @@ COLUMNS = [
     Column("week", "Semaine", example="38"),
     Column("monday", "du", example="15/09/2025"),
     Column("friday", "au", example="19/09/2025"),
-    Column("year_1", "1ère année", required=False, example="Rentrée pédagogique"),
+    Column("year_1", "1re année", required=False, example="Rentrée pédagogique", aliases=("1ère année",)),
     Column("year_2", "2e année", required=False, example="École"),
     Column("year_3", "3e année", required=False, example="Entreprise"),
 ]

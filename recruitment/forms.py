@@ -4,10 +4,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apprentissage.drafts import VersionedForm
-from apprentissage.forms import filter_bar
+from apprentissage.forms import CHOOSE, filter_bar, name_empty_choices
 from apprentissage.models import Cohort, Option
 from apprentissage.models.academics import school_year_start
 from apprentissage.signatures import MAX_SCAN_BYTES, validate_scan
@@ -19,6 +20,32 @@ from .models import AccordPrealable, Candidate, MissionSheet
 
 def _row(*fields, cols=6):
     return Div(*[Div(f, css_class=f"col-md-{cols}") for f in fields], css_class="row")
+
+
+class SecondarySubmit(Submit):
+    field_classes = "btn btn-outline-secondary"
+
+
+def _draft_buttons():
+    """Save and stay on the form, or save and go back to the dossier (see `edit_draft`)."""
+    return Div(
+        Submit("save", _("Save the draft")),
+        SecondarySubmit("save_and_return", _("Save and go back to the dossier")),
+        css_class="d-flex flex-wrap gap-2",
+    )
+
+
+def _mark_needed(form, names, marker) -> None:
+    """Mark in words (not by colour only) the fields a draft needs before it can be signed
+    or submitted; they stay optional for a draft (the page's legend says so)."""
+    for name in names:
+        field = form.fields[name]
+        field.label = format_html(
+            '{} <span class="required-to-sign small fw-normal text-body-secondary">({})</span>',
+            field.label,
+            marker,
+        )
+        field.widget.attrs["aria-required"] = "true"
 
 
 class ScoreField(forms.DecimalField):
@@ -43,7 +70,7 @@ class CandidateForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     option = forms.ModelChoiceField(
-        label=_("Option applied for"), queryset=Option.objects.all(), to_field_name="name"
+        label=_("Option applied for"), queryset=Option.objects.all(), to_field_name="name", empty_label=CHOOSE
     )
     entry_year = forms.IntegerField(
         label=_("Entry year (cohort)"),
@@ -237,10 +264,13 @@ class AccordForm(VersionedForm):
                 ),
                 *[Field(name) for name in AccordPrealable.COMMITMENT_FIELDS],
             ),
-            Submit("save", _("Save the draft")),
+            _draft_buttons(),
         )
-        for name in AccordPrealable.REQUIRED_FIELDS:  # needed to sign, optional for a draft
-            self.fields[name].widget.attrs["aria-required"] = "true"
+        _mark_needed(
+            self,
+            [*AccordPrealable.REQUIRED_FIELDS, *AccordPrealable.COMMITMENT_FIELDS],
+            _("required to sign"),
+        )
 
     def clean_siret(self):
         return "".join(self.cleaned_data["siret"].split())
@@ -261,7 +291,14 @@ class AccordForm(VersionedForm):
 
     @property
     def warnings(self) -> list[str]:
-        if self.is_bound and self.is_valid() and not self.instance.tutor_is_eligible:
+        tutor_named = (
+            any(
+                self.cleaned_data.get(name) for name in ("tutor_first_name", "tutor_last_name", "tutor_email")
+            )
+            if self.is_bound and self.is_valid()
+            else False
+        )
+        if tutor_named and not self.instance.tutor_is_eligible:
             return [
                 str(
                     _(
@@ -290,7 +327,9 @@ class MissionSheetForm(VersionedForm):
             )
             for year in MissionSheet.YEARS
         ]
-        self.helper.layout = Layout("version", *years, Submit("save", _("Save the draft")))
+        self.helper.layout = Layout("version", *years, _draft_buttons())
+        name_empty_choices(self)
+        _mark_needed(self, MissionSheet.CONTENT_FIELDS, _("required to submit"))
 
 
 class CommentForm(forms.Form):
@@ -358,9 +397,11 @@ class MilestoneForm(forms.Form):
 
 class BoardFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, help_text=_("Candidate, company or SIRET"))
-    option = forms.ModelChoiceField(label=_("Option"), queryset=Option.objects.all(), required=False)
+    option = forms.ModelChoiceField(
+        label=_("Option"), queryset=Option.objects.all(), required=False, empty_label=_("All options")
+    )
     state = forms.ChoiceField(
-        label=_("State"), choices=[("", "---------"), *DossierState.choices], required=False
+        label=_("State"), choices=[("", _("All states")), *DossierState.choices], required=False
     )
     stale_days = forms.IntegerField(
         label=_("Not moved for (days)"), min_value=1, max_value=365, initial=7, required=False
@@ -372,8 +413,8 @@ class BoardFilterForm(forms.Form):
 
 
 class CapacityForm(forms.Form):
-    option = forms.ModelChoiceField(label=_("Option"), queryset=Option.objects.all())
-    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.all())
+    option = forms.ModelChoiceField(label=_("Option"), queryset=Option.objects.all(), empty_label=CHOOSE)
+    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.all(), empty_label=CHOOSE)
     places = forms.IntegerField(label=_("Places"), min_value=0, max_value=500)
 
     def __init__(self, *args, **kwargs):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from apprentissage.models import Cohort, Option
 from apprentissage.notifications import notify
-from apprentissage.services import find_or_invite
+from apprentissage.services import InvitationPurpose, find_or_invite
 from apprentissage.workflow import apply_transition
 
 from .enums import DossierState, MissionSheetState
@@ -84,6 +84,41 @@ def record_candidate(
     raise AssertionError("unreachable")
 
 
+def accord_invitation(candidate: Candidate, company_name: str = "") -> InvitationPurpose:
+    """What the invitation of a company contact named by a candidate is for, and its steps."""
+    params = {"candidate": candidate.user, "option": candidate.option.name, "company": company_name}
+    if company_name:
+        intro = _(
+            "%(candidate)s, admitted to the IMT Mines Albi apprentice engineer programme in the "
+            "%(option)s option, names you as their contact at %(company)s, the company that plans to "
+            "hire them. This invitation is for their accord préalable: the company's agreement to "
+            "take them on as an apprentice."
+        )
+    else:
+        intro = _(
+            "%(candidate)s, admitted to the IMT Mines Albi apprentice engineer programme in the "
+            "%(option)s option, names you as their contact at the company that plans to hire them. "
+            "This invitation is for their accord préalable: the company's agreement to take them on "
+            "as an apprentice."
+        )
+    return InvitationPurpose(
+        subject=_("Accord préalable of %(candidate)s: your access to the apprenticeship portal") % params,
+        intro=intro % params,
+        steps=(
+            _(
+                "You fill in and sign the accord préalable on the portal: the company, the HR contact, "
+                "the company tutor, the start date and the remote-learning commitments."
+            ),
+            _("You describe the missions planned for each of the three years in the mission sheet."),
+            _("The school confirms receipt and reserves a place; the option lead validates the missions."),
+            _(
+                "MidiSup, which manages the apprenticeship contracts, then draws up the training "
+                "agreement and the contract with the company."
+            ),
+        ),
+    )
+
+
 @transaction.atomic
 def start_dossier(
     *,
@@ -102,6 +137,7 @@ def start_dossier(
         first_name=contact_first_name,
         last_name=contact_last_name,
         invited_by=candidate.user,
+        purpose=accord_invitation(candidate, company_name),
     )
     dossier = Dossier.objects.create(
         candidate=candidate, contact=contact, option=candidate.option, cohort=candidate.cohort
@@ -119,7 +155,7 @@ def start_dossier(
         notify(
             [contact],
             title=_("%(candidate)s asks you to fill their accord préalable") % {"candidate": candidate.user},
-            url=reverse("recruitment:dossier_detail", args=[dossier.pk]),
+            url=reverse("recruitment:accord_edit", args=[dossier.pk]),
         )
     return dossier
 

@@ -1,5 +1,6 @@
 """Recruitment's to-dos that no workflow declares (the documents' own to-dos come from
-`workflows.py`), and the candidate role."""
+`workflows.py`), and the roles recruitment knows: the candidate, and the company contact
+of a dossier (invited by a candidate: no company is linked until the accord is signed)."""
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -10,6 +11,7 @@ from apprentissage.enums import Role
 
 from .enums import DossierState
 from .models import Candidate
+from .rules import contacts_a_dossier
 
 
 @todo_provider
@@ -39,3 +41,9 @@ def candidate_role(user):
     if user.is_authenticated and candidacies.exists():
         return [Role.CANDIDATE]
     return []
+
+
+@role_provider
+def dossier_contact_role(user):
+    """The company contact named on a dossier (a user fact: no query of its own)."""
+    return [Role.COMPANY_CONTACT] if contacts_a_dossier(user) else []

@@ -252,7 +252,7 @@ DOSSIER_WORKFLOW = Workflow(
             ngettext_lazy(
                 "%(count)d dossier on a waiting list", "%(count)d dossiers on a waiting list", "count"
             ),
-            url=_url("recruitment:capacity_list"),
+            url=lambda: reverse("recruitment:board") + f"?state={S.WAITLISTED}",
             states=(S.WAITLISTED,),
             count=True,
         ),

@@ -7,11 +7,15 @@ from django.utils.translation import gettext as _
 from apprentissage.drafts import ConcurrentEdit, save_draft
 from apprentissage.signatures import FrozenDocument
 
+# The name of the second submit button of a draft's form: save, then go back (`success_url`).
+SAVE_AND_RETURN = "save_and_return"
+
 
 def edit_draft(request, *, form_class, instance, template: str, success_url: str, context=None):
-    """GET: the form. POST: save it and go to `success_url` with "Draft saved." (and the
-    form's `warnings`); someone saved since the form was read: the form again, with the
-    message, 409; the document is frozen: to `success_url` with the reason."""
+    """GET: the form. POST: save it and stay on the form (the same URL, read again) with
+    "Draft saved." (and the form's `warnings`), or go to `success_url` when the button
+    named `SAVE_AND_RETURN` was pressed; someone saved since the form was read: the form
+    again, with the message, 409; the document is frozen: to `success_url` with the reason."""
     form = form_class(request.POST or None, instance=instance)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -32,5 +36,5 @@ def edit_draft(request, *, form_class, instance, template: str, success_url: str
             for warning in getattr(form, "warnings", []):
                 messages.warning(request, warning)
             messages.success(request, _("Draft saved."))
-            return redirect(success_url)
+            return redirect(success_url if SAVE_AND_RETURN in request.POST else request.get_full_path())
     return render(request, template, {**(context or {}), "form": form}, status=status)

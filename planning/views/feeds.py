@@ -35,8 +35,16 @@ def feeds(request):
     """My feed's address, how to subscribe, and the buttons to create or revoke it."""
     _require_feed_role(request.user)
     feed = active_feed(request.user)
+    url = feed_url(feed) if feed else None
     return render(
-        request, "planning/feeds.html", {"feed": feed, "feed_url": feed_url(feed) if feed else None}
+        request,
+        "planning/feeds.html",
+        {
+            "feed": feed,
+            "feed_url": url,
+            # the same address for the calendar programs that subscribe on a click
+            "webcal_url": "webcal://" + url.split("://", 1)[1] if url else None,
+        },
     )
 
 

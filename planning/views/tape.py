@@ -327,7 +327,7 @@ def tape_session_add(request, start_year: int):
             messages.success(
                 request,
                 _("Session added on %(when)s.")
-                % {"when": date_format(timezone.localtime(session.starts_at), "d/m/Y H:i")},
+                % {"when": date_format(timezone.localtime(session.starts_at), "SHORT_DATETIME_FORMAT")},
             )
             return _back_to_schedule(school_year, data["study_year"])
     study_year = _study_year_param(request.POST.get("study_year"))

@@ -39,7 +39,7 @@ def calendar_import(request, start_year: int):
         IMPORT_CALENDAR,
         params={"school_year": school_year.pk},
         help_text=gettext_lazy(
-            "The school's table: Semaine, du, au, 1ère année, 2e année, 3e année; one line per week."
+            "The school's table: Semaine, du, au, 1re année, 2e année, 3e année; one line per week."
         ),
     )
 

@@ -120,14 +120,14 @@ def test_recruitment_from_admission_to_registered_apprenticeship(browser, live_s
     for name in COMMITMENTS:
         company.check(f"[name={name}]")
     assert_accessible(company)
-    submit(company)
+    company.click("[name=save_and_return]")  # "Save the draft" stays on the form
     company.wait_for_url(f"**{dossier_path}")
     company.goto(dossier_path + "missions/")
     for name, value in MISSIONS.items():
         company.fill(f"[name={name}]", value)
     for name, value in FAMILIES.items():
         company.select_option(f"[name={name}]", value=value)
-    submit(company)
+    company.click("[name=save_and_return]")  # "Save the draft" stays on the form
     company.wait_for_url(f"**{dossier_path}")
     fire(company, "submit")
     company.fill("[name=typed_name]", "Hélène Journey")
@@ -153,7 +153,7 @@ def test_recruitment_from_admission_to_registered_apprenticeship(browser, live_s
     company.goto(dossier_path + "missions/")
     assert "Précisez la dimension managériale" in company.locator("main").inner_text()
     company.fill("[name=year3_missions]", "Réimplantation de l'atelier, encadrement de deux techniciens.")
-    submit(company)
+    company.click("[name=save_and_return]")  # "Save the draft" stays on the form
     company.wait_for_url(f"**{dossier_path}")
     fire(company, "submit")
     lead.goto(dossier_path + "missions/revue/")
@@ -205,14 +205,14 @@ def test_demo_candidate_runs_the_pipeline_with_the_demo_accounts(browser, live_s
         company.fill(f"[name={name}]", value)
     for name in COMMITMENTS:
         company.check(f"[name={name}]")
-    submit(company)
+    company.click("[name=save_and_return]")  # "Save the draft" stays on the form
     company.wait_for_url(f"**{dossier_path}")
     company.goto(dossier_path + "missions/")
     for name, value in MISSIONS.items():
         company.fill(f"[name={name}]", value)
     for name, value in FAMILIES.items():
         company.select_option(f"[name={name}]", value=value)
-    submit(company)
+    company.click("[name=save_and_return]")  # "Save the draft" stays on the form
     company.wait_for_url(f"**{dossier_path}")
     fire(company, "submit")
     company.fill("[name=typed_name]", "Sandrine Albouy")
@@ -235,7 +235,7 @@ def test_demo_candidate_runs_the_pipeline_with_the_demo_accounts(browser, live_s
     lead.wait_for_load_state()
     company.goto(dossier_path + "missions/")
     company.fill("[name=year3_missions]", "Réimplantation de l'atelier, encadrement de deux techniciens.")
-    submit(company)
+    company.click("[name=save_and_return]")  # "Save the draft" stays on the form
     company.wait_for_url(f"**{dossier_path}")
     fire(company, "submit")
     lead.goto(dossier_path + "missions/revue/")

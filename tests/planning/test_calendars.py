@@ -70,7 +70,7 @@ class TestMyCalendar:
         assert "30/11/2026" in page  # next return to school: Monday of week 49
         assert 'class="week-ecole"' in page and 'class="week-entreprise"' in page
         assert 'aria-current="date"' in page  # this week, marked in text too
-        assert "09:00–12:30" in page
+        assert "9\u00a0h\u00a000–12\u00a0h\u00a030" in page  # French times: "9 h 00"
         assert page.count("badge text-bg-light border") >= 1  # an overridden week is marked
 
     def test_someone_without_apprenticeship_is_refused(self, client, tutor):

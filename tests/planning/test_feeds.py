@@ -357,3 +357,73 @@ def test_serialize_writes_what_icalendar_writes():
         calendar.add_component(event)
 
     assert serialize(calendar) == calendar.to_ical(sorted=False)
+
+
+def french(text: str) -> str:
+    with translation.override("fr"):
+        return translation.gettext(text)
+
+
+class TestEventDetails:
+    """Each event says where it happens and what it is, with a link back to the portal."""
+
+    def test_school_periods_are_at_the_school_and_tape_sessions_remote(
+        self, client, apprenticeship, calendar_2a, session
+    ):
+        calendar = fetch(client, apprenticeship.apprentice)
+
+        locations = {str(e["UID"]).split("-")[0]: str(e["LOCATION"]) for e in calendar.walk("VEVENT")}
+        assert locations == {
+            "school": "IMT Mines Albi, Campus Jarlard, route de Teillet, 81000 Albi",
+            "tape": french("Remote"),
+        }
+
+    def test_the_apprentice_reads_what_the_event_is_and_a_link_to_the_portal(
+        self, client, apprenticeship, calendar_2a, session, settings
+    ):
+        settings.SITE_URL = "https://alternance.example.org"
+
+        calendar = fetch(client, apprenticeship.apprentice)
+
+        described = {str(e["UID"]): str(e["DESCRIPTION"]) for e in calendar.walk("VEVENT")}
+        school = [text for uid, text in described.items() if uid.startswith("school-")]
+        [tape] = [text for uid, text in described.items() if uid.startswith("tape-")]
+        assert len(school) == 2
+        assert all("https://alternance.example.org/planning/mon-calendrier/" in text for text in school)
+        assert "https://alternance.example.org/planning/mes-seances/" in tape
+        assert not any("Léa MARTIN" in text for text in described.values())  # one's own feed needs no name
+        assert len(set(school) | {tape}) == 2  # the school periods say the same, the session another thing
+
+    def test_a_follower_reads_the_apprentices_name_and_a_link_to_their_pages(
+        self, client, tutor, apprenticeship, calendar_2a, session, settings
+    ):
+        settings.SITE_URL = "https://alternance.example.org"
+        site = "https://alternance.example.org"
+        calendar_page = site + reverse("planning:apprentice_calendar", args=[apprenticeship.pk])
+        tape_page = site + reverse("planning:tape_followup", args=[apprenticeship.pk])
+
+        calendar = fetch(client, tutor)
+
+        described = {str(e["UID"]): str(e["DESCRIPTION"]) for e in calendar.walk("VEVENT")}
+        assert len(described) == 3
+        assert all("Léa MARTIN" in text for text in described.values())
+        assert all(calendar_page in text for uid, text in described.items() if uid.startswith("school-"))
+        assert all(tape_page in text for uid, text in described.items() if uid.startswith("tape-"))
+
+
+class TestFeedPage:
+    def test_the_address_has_a_copy_button_a_webcal_link_and_a_selectable_fallback(
+        self, client, apprenticeship, settings
+    ):
+        settings.SITE_URL = "https://alternance.example.org"
+        feed = CalendarFeed.objects.create(user=apprenticeship.apprentice)
+        client.force_login(apprenticeship.apprentice)
+
+        page = client.get(reverse("planning:feeds")).content.decode()
+
+        address = f"alternance.example.org/planning/flux/{feed.token}.ics"
+        assert f'href="webcal://{address}"' in page
+        assert f'id="feed-url" type="text" readonly value="https://{address}"' in page
+        assert 'data-copy-target="#feed-url"' in page
+        assert "/static/js/copy.js" in page
+        assert "<script>" not in page  # no inline script (CSP)

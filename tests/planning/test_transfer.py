@@ -26,7 +26,8 @@ from planning.weeks import school_year_mondays
 from .. import factories as f
 from .conftest import K, plan
 
-HEADERS = ["Semaine", "du", "au", "1ère année", "2e année", "3e année"]
+HEADERS = ["Semaine", "du", "au", "1re année", "2e année", "3e année"]
+SCHOOL_HEADERS = ["Semaine", "du", "au", "1ère année", "2e année", "3e année"]  # as the school wrote "1re"
 WRITTEN = {1: "Entreprise", 2: "école", 3: "ENTREPRISE"}  # as people type them
 
 
@@ -117,6 +118,13 @@ def test_kind_variants_are_read_whatever_the_case_and_accents():
         "Stage": None,
     }
     assert {text: parse_kind(text) for text in written} == written
+
+
+@pytest.mark.parametrize("headers", [HEADERS, SCHOOL_HEADERS], ids=["1re", "1ère"])
+def test_first_year_column_is_read_under_either_spelling(manager, year_2025, headers):
+    response = _preview(manager, _csv(_rows(), headers=headers))
+
+    assert _kinds(response.context["lines"][0]) == {1: K.RENTREE, 2: K.SCHOOL, 3: K.COMPANY}
 
 
 def test_template_has_the_school_headers_and_the_weeks_of_the_year(manager):
@@ -230,7 +238,7 @@ def test_each_bad_line_is_reported_with_its_line_and_week_and_nothing_is_saved(
     assert not response.context["batch"].is_ok
     assert _errors(response) == [
         "Weeks missing from school year 2025-2026: 44 (27/10/2025), 45 (03/11/2025), 6 (02/02/2026).",
-        "3: Week 39, 1ère année: “Stage” is not a kind of week (expected one of: Company, School, "
+        "3: Week 39, 1re année: “Stage” is not a kind of week (expected one of: Company, School, "
         "Rentrée pédagogique, Semaine propédeutique, Final-year defences, Closure / holidays).",
         "4: Week 40, 2e année: kind missing.",
         "5: Week 41: 07/10/2025 is not the Monday of ISO week 41 (06/10/2025).",

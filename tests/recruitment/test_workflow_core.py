@@ -134,25 +134,41 @@ def test_company_contact_of_a_returned_sheet_is_asked_to_revise_it_and_not_once_
     assert _todos(world, "company_contact") == []
 
 
+def _board_of(state):
+    return lambda: reverse("recruitment:board") + f"?state={state}"
+
+
 @pytest.mark.parametrize(
     ("dossier_state", "sheet_state", "persona", "url"),
     [
-        (S.ACCORD_SIGNED, M.DRAFT, "scolarite", None),
-        (S.WAITLISTED, M.DRAFT, "scolarite", "recruitment:capacity_list"),
-        (S.WITH_MIDISUP, M.VALIDATED, "midisup", "recruitment:midisup_queue"),
-        (S.PLACE_RESERVED, M.SUBMITTED, "option_lead", "recruitment:review_list"),
+        (S.ACCORD_SIGNED, M.DRAFT, "scolarite", _board_of(S.ACCORD_SIGNED)),
+        # the waiting list's to-do lands on the waitlisted dossiers themselves, not on the counts
+        (S.WAITLISTED, M.DRAFT, "scolarite", _board_of(S.WAITLISTED)),
+        (S.WITH_MIDISUP, M.VALIDATED, "midisup", lambda: reverse("recruitment:midisup_queue")),
+        (S.PLACE_RESERVED, M.SUBMITTED, "option_lead", lambda: reverse("recruitment:review_list")),
     ],
 )
 def test_staff_and_option_lead_get_counts(world, dossier_state, sheet_state, persona, url):
     ids = [world.dossier.pk, world.other_dossier.pk]
     Dossier.objects.filter(pk__in=ids).update(state=dossier_state)
     MissionSheet.objects.filter(dossier__in=ids).update(state=sheet_state)
-    expected_url = reverse(url) if url else reverse("recruitment:board") + f"?state={S.ACCORD_SIGNED}"
+    expected_url = url()
     count = 1 if persona == "option_lead" else 2  # the option lead leads one of the two options
 
     todos = [t for t in _todos(world, persona) if t.url == expected_url]
 
     assert [t.count for t in todos] == [count]
+
+
+def test_waiting_list_todo_lands_on_the_waitlisted_dossiers(world, login):
+    Dossier.objects.filter(pk=world.dossier.pk).update(state=S.WAITLISTED)
+    client = login(world["scolarite"])
+    [todo] = [t for t in _todos(world, "scolarite") if "waitlisted" in t.url]
+
+    response = client.get(todo.url)
+
+    assert [d.pk for d in response.context["page"]] == [world.dossier.pk]
+    assert reverse("recruitment:dossier_detail", args=[world.dossier.pk]) in response.content.decode()
 
 
 def test_midisup_steps_are_no_todo_of_the_it_administrator(world):
