@@ -239,7 +239,7 @@ def validate_rows(
         else:
             for name, errors in form.errors.items():
                 label = form.fields[name].label if name in form.fields else ""
-                result.errors.extend(f"{label} : {error}" if label else error for error in errors)
+                result.errors.extend(f"{label} : {error}" if label else error for error in errors)
         results.append(result)
         if progress is not None:
             progress(number)

@@ -190,7 +190,7 @@ def _load_override(ctx: DemoContext, actor) -> None:
         option=option,
         changes=[(study_year, _week_monday(school_year, number), kind) for number, kind in weeks],
         actor=actor,
-        description=f"{option.name} {study_year}A : retour à l'école décalé d'une semaine au printemps",
+        description=f"{option.name} {study_year}A : retour à l'école décalé d'une semaine au printemps",
     )
     _dated(edit, _at(datetime.date(school_year.start_year, 7, 3), 14))
     _check_split(school_year, study_year, option)

@@ -62,12 +62,12 @@ MISSIONS = {
             MissionFamily.PRODUCTION,
         ),
         (
-            "Pilotage d'un chantier d'amélioration continue (SMED, 5S) sur un poste goulot ; analyse "
+            "Pilotage d'un chantier d'amélioration continue (SMED, 5S) sur un poste goulot ; analyse "
             "des causes de non-qualité et suivi du plan d'actions avec la production et la maintenance.",
             MissionFamily.SUPPORT,
         ),
         (
-            "Conduite du projet de réimplantation d'un atelier : étude des scénarios, chiffrage des "
+            "Conduite du projet de réimplantation d'un atelier : étude des scénarios, chiffrage des "
             "investissements, planification et accompagnement du changement auprès d'une équipe de "
             "six techniciens.",
             MissionFamily.STUDIES,
@@ -75,17 +75,17 @@ MISSIONS = {
     ],
     "energies": [
         (
-            "Relevés et suivi des consommations énergétiques des installations ; participation aux "
+            "Relevés et suivi des consommations énergétiques des installations ; participation aux "
             "opérations de maintenance préventive et rédaction des comptes rendus d'intervention.",
             MissionFamily.SUPPORT,
         ),
         (
-            "Audit énergétique d'un site client : instrumentation, bilan thermique, propositions "
+            "Audit énergétique d'un site client : instrumentation, bilan thermique, propositions "
             "chiffrées d'efficacité énergétique (récupération de chaleur, variation de vitesse).",
             MissionFamily.STUDIES,
         ),
         (
-            "Pilotage technique d'un projet de production d'énergie renouvelable : dimensionnement, "
+            "Pilotage technique d'un projet de production d'énergie renouvelable : dimensionnement, "
             "consultation des sous-traitants, suivi de chantier et mise en service.",
             MissionFamily.STUDIES,
         ),
@@ -93,33 +93,33 @@ MISSIONS = {
     "materiaux": [
         (
             "Prise en main des procédés de mise en œuvre des composites (drapage, infusion, cuisson "
-            "en autoclave) et des contrôles non destructifs ; suivi des non-conformités matière.",
+            "en autoclave) et des contrôles non destructifs ; suivi des non-conformités matière.",
             MissionFamily.PRODUCTION,
         ),
         (
             "Caractérisation mécanique et physico-chimique de nouvelles formulations (traction, DSC, "
-            "vieillissement accéléré) ; rédaction des rapports d'essais et des fiches de qualification.",
+            "vieillissement accéléré) ; rédaction des rapports d'essais et des fiches de qualification.",
             MissionFamily.STUDIES,
         ),
         (
-            "Responsabilité d'un projet d'industrialisation d'un nouveau matériau : plan d'expériences, "
+            "Responsabilité d'un projet d'industrialisation d'un nouveau matériau : plan d'expériences, "
             "qualification du procédé avec le client, transfert en production.",
             MissionFamily.STUDIES,
         ),
     ],
     "pharmagro": [
         (
-            "Intégration à l'équipe de production : conduite de ligne en environnement BPF, "
+            "Intégration à l'équipe de production : conduite de ligne en environnement BPF, "
             "renseignement des dossiers de lot, participation aux réglages et aux nettoyages validés.",
             MissionFamily.PRODUCTION,
         ),
         (
-            "Assistance au service qualité : traitement des déviations et des actions correctives "
+            "Assistance au service qualité : traitement des déviations et des actions correctives "
             "(CAPA), qualification d'un équipement (QI/QO/QP), préparation d'un audit client.",
             MissionFamily.SUPPORT,
         ),
         (
-            "Conduite d'un projet d'amélioration de la productivité d'une ligne de conditionnement : "
+            "Conduite d'un projet d'amélioration de la productivité d'une ligne de conditionnement : "
             "analyse des arrêts, étude technico-économique, validation du procédé modifié et "
             "formation des opérateurs.",
             MissionFamily.STUDIES,
@@ -133,11 +133,11 @@ THIN_MISSIONS = {
 }
 REMARKS = {
     "materiaux": (
-        "En 3e année, les missions doivent relever du niveau ingénieur débutant : précisez le projet "
+        "En 3e année, les missions doivent relever du niveau ingénieur débutant : précisez le projet "
         "que l'apprentie conduira et ses responsabilités (budget, interlocuteurs, client)."
     ),
     "pharmagro": (
-        "La 2e année ne décrit que des contrôles de routine : ajoutez une mission d'amélioration ou "
+        "La 2e année ne décrit que des contrôles de routine : ajoutez une mission d'amélioration ou "
         "de qualification (déviations, CAPA, qualification d'équipement)."
     ),
 }
@@ -337,7 +337,7 @@ SCENARIOS = [
             (
                 16,
                 "cancel",
-                "Le projet de nouvelle centrale est reporté à 2028 : nous gelons ce recrutement.",
+                "Le projet de nouvelle centrale est reporté à 2028 : nous gelons ce recrutement.",
             ),
         ),
     ),

@@ -222,7 +222,7 @@ def build(log=print) -> dict[str, int]:
         "TAPE answers": attendances,
         "dossiers": dossiers,
     }
-    log("École de bench : " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    log("École de bench : " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     return counts
 
 

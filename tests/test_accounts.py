@@ -14,7 +14,7 @@ def test_company_tutor_signs_in_with_an_emailed_code(world, client, django_captu
     message = mail.outbox[-1]
     assert message.to == [tutor.email]
     code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", message.body, re.MULTILINE).group(1)
-    assert "IMT Mines Albi" in message.body and "c'est  !" not in message.body
+    assert "IMT Mines Albi" in message.body and "c'est  !" not in message.body
 
     response = client.post(reverse("account_confirm_login_code"), {"code": code})
     assert response.status_code == 302

@@ -51,7 +51,7 @@ def test_validate_rows_reports_each_line_with_its_label_and_calls_progress():
     results = validate_rows([(2, {"age": "12"}), (3, {"age": "douze"})], _AgeForm, progress=calls.append)
 
     assert [(r.line, r.ok, r.cleaned) for r in results] == [(2, True, {"age": 12}), (3, False, {})]
-    assert results[1].errors == ["Âge : Saisissez un nombre entier."]
+    assert results[1].errors == ["Âge : Saisissez un nombre entier."]
     assert calls == [1, 2]
 
 

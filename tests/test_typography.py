@@ -1,5 +1,5 @@
-"""French typography (issue 8, §3): a non-breaking space before « : » (and a narrow or normal
-one before « ; ! ? »), inside « guillemets », "1re" (never "1ère"), one time format
+"""French typography (issue 8, §3): a non-breaking space before « : » (and a narrow or normal
+one before « ; ! ? »), inside « guillemets », "1re" (never "1ère"), one time format
 "9 h 00". Checked in the French catalogue's translations, in the French text written
 straight into templates, and in the formats every date and time goes through.
 

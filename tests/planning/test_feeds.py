@@ -353,7 +353,7 @@ def test_serialize_writes_what_icalendar_writes():
         event.add("uid", f"tape-{i}@alternance.imt-mines-albi.fr")
         event.add("dtstart", shared)
         event.add("dtend", d("2026-11-28"))
-        event.add("summary", "Élodie Ça-Été: séance TAPE — " + "un très long intitulé, ; \\ " * 4)
+        event.add("summary", "Élodie Ça-Été: séance TAPE — " + "un très long intitulé, ; \\ " * 4)
         calendar.add_component(event)
 
     assert serialize(calendar) == calendar.to_ical(sorted=False)

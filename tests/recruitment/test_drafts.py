@@ -172,7 +172,7 @@ def _post_accord(client, dossier, **changes):
     [
         (
             "73282932000075",
-            "Ce numéro SIRET n'est pas valide (sa clé de contrôle ne correspond pas) : "
+            "Ce numéro SIRET n'est pas valide (sa clé de contrôle ne correspond pas) : "
             "vérifiez qu'il ne contient pas de faute de frappe.",
         ),
         ("7328293200007", "Un numéro SIRET comporte exactement 14 chiffres."),
@@ -225,7 +225,7 @@ def test_accord_form_start_date_more_than_a_year_ago_is_refused(dossier, contact
         assert response.status_code == 302
         assert _accord(dossier)["start_date"] == start
     else:
-        message = "Cette date de début remonte à plus d'un an : vérifiez l'année."
+        message = "Cette date de début remonte à plus d'un an : vérifiez l'année."
         assert response.status_code == 200
         assert response.context["form"].errors == {"start_date": [message]}
         assert message in _field_block(response, "start_date")
@@ -248,7 +248,7 @@ def test_accord_form_warns_when_the_tutor_is_not_eligible_but_saves(dossier, con
 
     warning = (
         "Le tuteur désigné n'est pas titulaire d'un diplôme d'ingénieur et n'a pas plus de 3 ans "
-        "d'expérience en tant qu'ingénieur : le responsable d'option en sera informé."
+        "d'expérience en tant qu'ingénieur : le responsable d'option en sera informé."
     )
     assert [str(m) for m in response.context["messages"]] == [warning, "Brouillon enregistré."]
     saved = _accord(dossier)
@@ -275,7 +275,7 @@ def test_mission_sheet_submit_with_a_missing_year_is_blocked_listing_the_missing
 
     # Assert
     assert str(raised.value) == (
-        "La fiche des missions est incomplète : missions de 3e année, famille de missions, 3e année."
+        "La fiche des missions est incomplète : missions de 3e année, famille de missions, 3e année."
     )
     sheet.refresh_from_db()
     assert sheet.state == "draft"

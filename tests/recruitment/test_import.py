@@ -253,10 +253,10 @@ def test_import_file_with_bad_lines_reports_each_with_its_line_and_reason(scolar
     batch = response.context["batch"]
     assert (batch.valid_count, batch.error_count, batch.status) == (2, 2, "has_errors")
     assert _line_errors(response) == {
-        3: [f"{_label('email')} : Saisissez une adresse de courriel valide."],
+        3: [f"{_label('email')} : Saisissez une adresse de courriel valide."],
         5: [
-            f"{_label('birth_date')} : Saisissez une date valide.",
-            f"{_label('file_score')} : Assurez-vous que cette valeur est inférieure ou égale à 20.",
+            f"{_label('birth_date')} : Saisissez une date valide.",
+            f"{_label('file_score')} : Assurez-vous que cette valeur est inférieure ou égale à 20.",
         ],
     }
     page = _page(response)
@@ -327,7 +327,7 @@ def test_import_line_of_a_candidate_already_recorded_for_the_cohort_is_reported(
     response = _preview(scolarite_client, _csv([row]))
 
     assert _line_errors(response) == {
-        2: [f"{_label('email')} : Ce candidat est déjà enregistré pour cette promotion."]
+        2: [f"{_label('email')} : Ce candidat est déjà enregistré pour cette promotion."]
     }
 
 
@@ -339,7 +339,7 @@ def test_import_line_of_a_candidate_already_recorded_for_the_cohort_is_reported(
     [
         (
             _csv([r[:4] + r[5:] for r in GOOD_ROWS], headers=HEADERS[:4] + HEADERS[5:]),
-            "La colonne « Date de naissance » est absente de la première ligne.",
+            "La colonne « Date de naissance » est absente de la première ligne.",
         ),
         (_xlsx([], headers=[]), "Le fichier est vide."),
         (

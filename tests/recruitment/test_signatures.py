@@ -33,7 +33,7 @@ from ..conftest import PERSONAS
 from .conftest import ACCORD_DATA, fill
 
 PDF = pdfs.plain()  # a scan is parsed: a real (one blank page) PDF
-REASON = "Le SIRET de l'établissement était celui du siège : à corriger."
+REASON = "Le SIRET de l'établissement était celui du siège : à corriger."
 
 
 @pytest.fixture
@@ -278,7 +278,7 @@ def test_accord_edit_view_on_a_signed_accord_in_an_editable_state_is_still_refus
 
     # Assert
     assert response.redirect_chain == [(reverse("recruitment:dossier_detail", args=[dossier.pk]), 302)]
-    assert "Ce document est signé : il ne peut plus être modifié." in [
+    assert "Ce document est signé : il ne peut plus être modifié." in [
         str(m) for m in response.context["messages"]
     ]
     assert _accord_row(dossier) == before
@@ -300,8 +300,8 @@ def test_verification_page_reports_valid_for_an_unchanged_document(dossier, cont
     assert response.status_code == 200
     result = response.context["result"]
     assert result.signature == signature and result.content_unchanged and result.signature.is_valid
-    assert "Valide :" in _page(response)
-    assert "Modifié :" not in _page(response)
+    assert "Valide :" in _page(response)
+    assert "Modifié :" not in _page(response)
     assert signature.content_sha256 in _page(response)
 
 
@@ -318,15 +318,15 @@ def test_verification_page_reports_changed_after_tampering_in_the_database(dossi
     result = response.context["result"]
     assert not result.content_unchanged
     assert result.current_sha256 != signature.content_sha256
-    assert "Modifié :" in _page(response)
-    assert "Valide :" not in _page(response)
+    assert "Modifié :" in _page(response)
+    assert "Valide :" not in _page(response)
 
 
 def test_verification_page_with_an_unknown_code_says_so(client, db):
     response = _verify(client, "ZZZZZZZZZZZZ")
 
     assert response.context["result"] is None
-    assert "Code inconnu :" in _page(response)
+    assert "Code inconnu :" in _page(response)
 
 
 # Reopening
@@ -361,8 +361,8 @@ def test_reopen_accord_voids_the_signature_and_makes_the_accord_editable(dossier
     assert (accord.city, accord.version) == ("Castres", 2)
     assert client.get(reverse("signature_verification")).status_code == 200
     response = _verify(client, signature.verification_code)
-    assert "Signature annulée :" in _page(response)
-    assert "Valide :" not in _page(response)
+    assert "Signature annulée :" in _page(response)
+    assert "Valide :" not in _page(response)
 
 
 def test_reopened_accord_can_be_signed_again_with_a_new_code(dossier, contact, world, login):

@@ -98,7 +98,7 @@ def _kwargs(name: str, user) -> dict:
     """What the view would pass for `name`: a comment, the signer's evidence, a scan, a date."""
     kwargs = {}
     if name in COMMENT_REQUIRED:
-        kwargs["comment"] = "Motif : le candidat a trouvé une autre entreprise."
+        kwargs["comment"] = "Motif : le candidat a trouvé une autre entreprise."
     if name == "sign_accord":
         kwargs["evidence"] = SignerEvidence(
             typed_name=_full_name(user), ip_address="192.0.2.8", user_agent="Mozilla/5.0 (tests)"
@@ -455,7 +455,7 @@ def test_dossier_transition_view_second_post_is_409_with_a_friendly_message(worl
     assert response.status_code == 409
     message = (
         "Cette action a déjà été faite ou n'est plus possible "
-        f"(état actuel : {Dossier(state=S.ACCORD_SIGNED).get_state_display()})."
+        f"(état actuel : {Dossier(state=S.ACCORD_SIGNED).get_state_display()})."
     )
     # the first click's success message was never shown (its page was not loaded)
     assert _messages(response)[-1] == message

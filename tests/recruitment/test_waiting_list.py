@@ -152,7 +152,7 @@ def test_withdrawal_of_a_dossier_holding_a_place_promotes_the_earliest_signed(
         candidate,
     )
     assert TransitionLog.objects.get(transition="withdraw").comment == REASON
-    title = f"Place réservée dans l'option GenIndus : {b}"
+    title = f"Place réservée dans l'option GenIndus : {b}"
     new = Notification.objects.exclude(pk__in=known)
     assert list(new.filter(recipient=b.candidate.user).values_list("title", flat=True)) == [title]
     assert not new.filter(recipient=c.candidate.user).exists()

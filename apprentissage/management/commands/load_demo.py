@@ -27,6 +27,6 @@ class Command(BaseCommand):
                     continue
                 module.load(ctx)
         self.stdout.write(self.style.SUCCESS(f"Données de démonstration prêtes ({ctx.current_year.label})."))
-        self.stdout.write(f"Connexions (mot de passe « {demo.DEMO_PASSWORD} ») :")
+        self.stdout.write(f"Connexions (mot de passe « {demo.DEMO_PASSWORD} ») :")
         for email, role in demo.DEMO_LOGINS:
             self.stdout.write(f"  {email:<34} {role}")
