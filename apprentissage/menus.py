@@ -1,6 +1,10 @@
 """The main menu: a registry each app adds its entries to (from its `menus.py`, imported by
 its `AppConfig.ready`), so that adding an app does not edit the core's templates.
 
+Entries of one `group` are shown together: as a drop-down menu under the group's label
+(`menu_group`) when the user may open several of them, as a plain link when only one
+(`sections_for`); so the header fits whatever roles a person holds.
+
 An entry is shown to whoever holds its `permission` (a `rules` permission without object,
 as `{% has_perm %}` asks it) and not `hidden_by` (e.g. the dossier list is not shown to
 those who have the whole board). The entries a user may open are computed once per request
@@ -22,7 +26,7 @@ class MenuEntry:
     url_name: str
     permission: str = ""  # "" = every signed-in person
     order: int = 100
-    group: str = ""  # the app or area the entry belongs to (for tests and future sub-menus)
+    group: str = ""  # the area the entry belongs to: its entries share one drop-down menu
     hidden_by: str = ""  # a permission that hides the entry when held
 
 
@@ -34,7 +38,25 @@ class MenuLink:
     group: str
 
 
+@dataclass(frozen=True)
+class MenuSection:
+    """One item of the menu bar: a link, or a drop-down menu of the group's links."""
+
+    key: str
+    label: str
+    links: tuple[MenuLink, ...]
+
+    @property
+    def current(self) -> bool:
+        return any(link.current for link in self.links)
+
+    @property
+    def is_dropdown(self) -> bool:
+        return len(self.links) > 1
+
+
 _entries: list[MenuEntry] = []
+_group_labels: dict[str, object] = {}
 
 
 def menu_entry(label, url_name: str, *, permission: str = "", order: int = 100, group="", hidden_by=""):
@@ -43,6 +65,11 @@ def menu_entry(label, url_name: str, *, permission: str = "", order: int = 100, 
     if entry not in _entries:
         _entries.append(entry)
     return entry
+
+
+def menu_group(key: str, label) -> None:
+    """Name a group of entries (the label of its drop-down menu)."""
+    _group_labels[key] = label
 
 
 def registered_entries() -> list[MenuEntry]:
@@ -69,6 +96,25 @@ def entries_for(user, current_view: str = "") -> list[MenuLink]:
     ]
 
 
+def sections_for(links: list[MenuLink]) -> list[MenuSection]:
+    """The menu bar: the links grouped by `group`, each group where its first entry is; a
+    group with one link (or no label) is that link alone, under its own label."""
+    grouped: dict[str, list[MenuLink]] = {}
+    for link in links:
+        key = link.group if link.group in _group_labels else f"link:{link.url}"
+        grouped.setdefault(key, []).append(link)
+    sections = []
+    for key, group_links in grouped.items():
+        label = _group_labels[key] if len(group_links) > 1 else group_links[0].label
+        sections.append(MenuSection(key.removeprefix("link:"), str(label), tuple(group_links)))
+    return sections
+
+
+def sections_for_request(request) -> list[MenuSection]:
+    """`sections_for` the request's menu entries."""
+    return sections_for(entries_for_request(request))
+
+
 def entries_for_request(request) -> list[MenuLink]:
     """`entries_for` the request's user, computed once per request."""
     cached = getattr(request, "_menu_entries", None)
@@ -79,6 +125,11 @@ def entries_for_request(request) -> list[MenuLink]:
     return cached
 
 
+# The groups of the menu bar (a drop-down menu each when the user may open several entries).
+menu_group("people", _("People"))
+menu_group("recruitment", _("Recruitment"))
+menu_group("planning", _("Calendars"))
+
 # The core's own entries; apps slot theirs between (recruitment 20-60, planning 70-90).
 menu_entry(_("Home"), "home", order=0, group="core")
 menu_entry(
@@ -86,9 +137,9 @@ menu_entry(
     "apprenticeship_list",
     permission="apprentissage.view_apprenticeship_list",
     order=10,
-    group="core",
+    group="people",
 )
-menu_entry(_("People"), "person_list", permission="apprentissage.manage_people", order=100, group="core")
+menu_entry(_("People"), "person_list", permission="apprentissage.manage_people", order=100, group="people")
 menu_entry(
     _("Administration"), "admin:index", permission="apprentissage.access_admin", order=110, group="core"
 )

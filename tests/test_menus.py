@@ -37,10 +37,18 @@ BEFORE = [
 
 
 def _nav(response) -> list[tuple[str, bool]]:
-    nav = re.search(r'<ul class="navbar-nav">(.*?)</ul>', response.content.decode(), re.S).group(1)
+    """The main menu's links (menu bar and drop-down menus), in the page's order."""
+    nav = re.search(
+        r'<ul class="navbar-nav portal-menu">(.*?)</ul>\s*<div class="ms-xl-auto',
+        response.content.decode(),
+        re.S,
+    )
     return [
         (href, bool(current))
-        for href, current in re.findall(r'<a class="nav-link" href="([^"]+)"( aria-current="page")?', nav)
+        for href, current in re.findall(
+            r'<a class="(?:nav-link|dropdown-item)(?: active)?" href="([^"]+)"( aria-current="page")?',
+            nav.group(1),
+        )
     ]
 
 
@@ -51,7 +59,8 @@ def test_each_persona_sees_the_same_entries_as_before_in_the_same_order(world, l
 
     response = login(world[persona]).get(reverse("home"))
 
-    assert [href for href, _current in _nav(response)] == expected
+    assert [link.url for link in menus.entries_for(user)] == expected  # the registry keeps the order
+    assert sorted(href for href, _current in _nav(response)) == sorted(expected)  # grouped on the page
     assert ("/", True) in _nav(response)  # home is the active entry
 
 
@@ -64,7 +73,9 @@ def test_the_active_entry_is_marked_for_every_app(world, login):
 
 
 def test_an_app_adds_an_entry_without_touching_the_core_templates(world, login):
-    entry = menus.menu_entry("Export", "recruitment:board_export", permission="recruitment.manage", order=35)
+    entry = menus.menu_entry(
+        "Export", "recruitment:board_export", permission="recruitment.manage", order=35, group="recruitment"
+    )
     try:
         scolarite = _nav(login(world["scolarite"]).get(reverse("home")))
         apprentice = _nav(login(world["apprentice"]).get(reverse("home")))
@@ -91,3 +102,46 @@ def test_the_whole_menu_costs_one_query_and_is_computed_once_per_request(world, 
     # decided by the same rules (apprentissage.models.User.has_perm).
     assert len(queries) == 1
     assert again is entries and entries[0].url == reverse("home")
+
+
+def _bar(response) -> list[str]:
+    """The menu bar's items: a link's href, or "group:<key>" for a drop-down menu."""
+    nav = response.content.decode()
+    link = r'<a class="nav-link[^"]*" href="([^"]+)"'
+    dropdown = r'<button[^>]*id="menu-(\w+)-bouton"'
+    return re.findall(rf'<li class="nav-item(?: dropdown)?">\s*(?:{link}|{dropdown})', nav)
+
+
+def test_groups_of_entries_are_drop_down_menus_and_a_lone_entry_a_plain_link(world, login):
+    admin = _bar(login(world["admin"]).get(reverse("home")))
+    contact = _bar(login(world["company_contact"]).get(reverse("home")))
+
+    # Admin may open every entry: five items in the bar.
+    assert admin == [
+        (reverse("home"), ""),
+        ("", "people"),
+        ("", "recruitment"),
+        ("", "planning"),
+        (reverse("admin:index"), ""),
+    ]
+    # One entry per group: plain links under the entry's own label, no drop-down menu.
+    assert all(href for href, _group in contact)
+    assert len(contact) == len(menus.entries_for(world["company_contact"]))
+
+
+def test_the_group_of_the_current_page_is_marked(world, login):
+    page = login(world["scolarite"]).get(reverse("person_list")).content.decode()
+
+    assert re.search(r'<button class="nav-link dropdown-toggle active"[^>]*id="menu-people-bouton"', page)
+    assert f'<a class="dropdown-item active" href="{reverse("person_list")}" aria-current="page">' in page
+    assert page.count('aria-current="page"') == 1
+
+
+def test_sections_keep_the_registry_order_inside_a_group(world):
+    sections = menus.sections_for(menus.entries_for(world["admin"]))
+    recruitment = next(section for section in sections if section.key == "recruitment")
+
+    assert [link.url for link in recruitment.links] == [
+        link.url for link in menus.entries_for(world["admin"]) if link.group == "recruitment"
+    ]
+    assert recruitment.is_dropdown and not recruitment.current
