@@ -84,7 +84,7 @@ HEADER_REPORT = """() => {
     }
   }
   // Menu entries and buttons keep their label on one line.
-  for (const el of document.querySelectorAll('.portal-header :is(.nav-link, .btn, .dropdown-item)')) {
+  for (const el of document.querySelectorAll('.portal-header :is(.nav-link, .btn, .dropdown-item)')) {
     if (!el.offsetParent) continue;
     const range = document.createRange();
     range.selectNodeContents(el);
@@ -271,7 +271,7 @@ SCROLL_STATE = """(selector) => {
     tabindex: box.getAttribute('tabindex'),
     position: getComputedStyle(box).position,
     hintShown: Boolean(hint && hint.offsetParent),
-    hint: hint ? hint.textContent.trim() : '',
+    hint: hint ? hint.textContent.trim() : '',
   };
 }"""
 
@@ -299,7 +299,7 @@ def test_a_cut_table_says_it_scrolls_and_its_first_column_stays(context, live_se
     assert not page.evaluate(SCROLL_STATE, box)["moreRight"]
 
     page.set_viewport_size({"width": 1920, "height": 900})  # wide enough: no cue, no tab stop
-    page.wait_for_function(f"() => !document.querySelector('{box}').classList.contains('is-scrollable')")
+    page.wait_for_function(f"() => !document.querySelector('{box}').classList.contains('is-scrollable')")
     state = page.evaluate(SCROLL_STATE, box)
     assert not state["hintShown"] and state["tabindex"] is None
 
@@ -312,7 +312,7 @@ FOCUS_STYLE = """() => {
   let parent = el.parentElement, background = 'rgba(0, 0, 0, 0)';
   while (parent) {
     background = getComputedStyle(parent).backgroundColor;
-    if (!background.startsWith('rgba(0, 0, 0, 0)') && !background.endsWith(', 0)')) break;
+    if (!background.startsWith('rgba(0, 0, 0, 0)') && !background.endsWith(', 0)')) break;
     parent = parent.parentElement;
   }
   if (!parent) background = 'rgb(255, 255, 255)';
