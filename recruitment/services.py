@@ -25,6 +25,14 @@ class AlreadyRecorded(ValueError):
         self.candidate = candidate
 
 
+class DossierAlreadyOpen(Exception):
+    """The candidate already has an open dossier (e.g. the same form sent twice)."""
+
+    def __init__(self, dossier: Dossier):
+        super().__init__(f"candidate already has an open dossier ({dossier.pk})")
+        self.dossier = dossier
+
+
 def record_candidate(
     *,
     recorded_by,
@@ -129,9 +137,13 @@ def start_dossier(
     company_name: str = "",
 ) -> Dossier:
     """The candidate names their future employer's contact, who is invited to fill the
-    accord préalable and the mission sheet. Side effects: invitation or notification."""
-    if candidate.dossiers.filter(state__in=DossierState.open()).exists():
-        raise ValueError("candidate already has an open dossier")
+    accord préalable and the mission sheet. Side effects: invitation or notification.
+    Raises `DossierAlreadyOpen` when the candidate has one already (a second click: the
+    candidate's row is locked, so concurrent submits are answered one after the other)."""
+    Candidate.objects.select_for_update().filter(pk=candidate.pk).first()
+    existing = candidate.dossiers.filter(state__in=DossierState.open()).first()
+    if existing is not None:
+        raise DossierAlreadyOpen(existing)
     contact, invited = find_or_invite(
         email=contact_email,
         first_name=contact_first_name,

@@ -2,6 +2,8 @@
 success and friendly "already done" answers, never a 500 on a unique constraint: recording
 a candidate and inviting a person. (The first TAPE answer: tests/planning/test_tape_concurrency.py.)"""
 
+import datetime
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
@@ -9,7 +11,7 @@ from django.urls import reverse
 
 from apprentissage.enums import Role
 from apprentissage.models import CompanyTutor, User
-from recruitment.models import Candidate
+from recruitment.models import Candidate, Dossier
 
 from .concurrency import REQUESTS, logged_in_clients, post_at_once, require_postgresql
 
@@ -73,3 +75,32 @@ def test_sixteen_identical_invitations_give_one_account_and_fifteen_already_has_
     assert CompanyTutor.objects.filter(user=person).count() == 1
     assert EmailAddress.objects.filter(email=person.email).count() == 1
     assert len([m for m in mail.outbox if m.to == [person.email]]) == 1
+
+
+def test_sixteen_identical_employer_invitations_give_one_dossier(world):
+    """A candidate's "invite my future employer" sent 16 times at once: one dossier, one
+    invitation, and every answer leads to that dossier."""
+    require_postgresql()
+    candidate = Candidate.objects.create(
+        user=User.objects.create_user(email="nouveau.candidat@example.com", password="x"),
+        cohort=world.dossier.cohort,
+        option=world.dossier.option,
+        birth_date=datetime.date(2005, 3, 14),
+        diploma="but",
+    )
+    clients = logged_in_clients(candidate.user)
+    data = {
+        "contact_first_name": "Rémi",
+        "contact_last_name": "Garcia",
+        "contact_email": "rh.nouvelle@example.com",
+        "company_name": "Usinage du Tarn",
+    }
+
+    responses = post_at_once(clients, reverse("recruitment:my_recruitment"), data)
+
+    dossier = Dossier.objects.get(candidate=candidate)
+    target = reverse("recruitment:dossier_detail", args=[dossier.pk])
+    assert [r.status_code for r in responses] == [302] * REQUESTS
+    assert {r["Location"] for r in responses} == {target}
+    assert User.objects.filter(email="rh.nouvelle@example.com").count() == 1
+    assert len([m for m in mail.outbox if m.to == ["rh.nouvelle@example.com"]]) == 1

@@ -24,7 +24,11 @@ def my_recruitment(request):
     closed = list(candidate.dossiers.select_related("company", "accord").order_by("-state_changed_at"))
     form = StartDossierForm(request.POST or None, candidate=candidate)
     if request.method == "POST" and form.is_valid():
-        dossier = services.start_dossier(candidate=candidate, **form.cleaned_data)
+        try:
+            dossier = services.start_dossier(candidate=candidate, **form.cleaned_data)
+        except services.DossierAlreadyOpen as already:  # the same form sent twice
+            messages.info(request, _("Your future employer has already been invited."))
+            return redirect("recruitment:dossier_detail", pk=already.dossier.pk)
         messages.success(request, _("Your future employer has been invited to fill in the accord préalable."))
         return redirect("recruitment:dossier_detail", pk=dossier.pk)
     return render(
