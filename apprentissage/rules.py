@@ -106,10 +106,33 @@ def staff_roles(user) -> frozenset[str]:
     return frozenset(role for role in StaffRole if facts.get(f"apprentissage.in_group_{role.value}"))
 
 
+def _related(model_name: str, field: str) -> Callable[[], QuerySet]:
+    def rows():
+        from django.apps import apps
+
+        return apps.get_model("apprentissage", model_name).objects.filter(**{field: OuterRef("pk")})
+
+    return rows
+
+
+# The links that make the roles of `selectors.roles_of` (home page), as user facts: answered
+# with every other fact, in the request's one query.
+is_an_apprentice = user_fact("apprentissage.is_an_apprentice", _related("Apprenticeship", "apprentice"))
+tutors_in_a_company = user_fact(
+    "apprentissage.tutors_in_a_company", _related("Apprenticeship", "company_tutor")
+)
+tutors_at_school = user_fact("apprentissage.tutors_at_school", _related("Apprenticeship", "school_tutor"))
+leads_an_option = user_fact("apprentissage.leads_an_option", _related("Option", "lead"))
+is_a_company_contact = user_fact("apprentissage.is_a_company_contact", _related("CompanyContact", "user"))
+has_a_tutor_profile = user_fact("apprentissage.has_a_tutor_profile", _related("CompanyTutor", "user"))
+
+
 def company_ids_of_contact(user) -> frozenset[int]:
     if not user or not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_contact_company_ids_cache", None)
+    if cached is None and not is_a_company_contact(user):  # no query for most people
+        cached = user._contact_company_ids_cache = frozenset()
     if cached is None:
         cached = frozenset(user.company_contacts.values_list("company_id", flat=True))
         user._contact_company_ids_cache = cached

@@ -13,7 +13,9 @@ from django.urls import path
 
 from apprentissage.urls import urlpatterns as portal
 
-_layout_only = engines["django"].from_string('{% extends "layouts/app.html" %}{% block title %}Bench{% endblock %}')
+_layout_only = engines["django"].from_string(
+    '{% extends "layouts/app.html" %}{% block title %}Bench{% endblock %}'
+)
 
 
 @login_required
