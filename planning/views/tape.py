@@ -183,8 +183,23 @@ class MarkForm(forms.Form):
 # --- Scolarité: the schedule ----------------------------------------------------------
 
 
+def _with_texts(sessions) -> list:
+    """Each session with its week, day and hours as the schedule shows them, formatted here:
+    seven date filters a row were a third of the page; weekday names and hours repeat."""
+    sessions, weekdays = list(sessions), {}
+    for session in sessions:
+        start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+        if start.weekday() not in weekdays:
+            weekdays[start.weekday()] = date_format(start, "l")
+        session.week_text = str(start.isocalendar()[1])  # the date filter's "W"
+        session.date_text = date_format(start, "SHORT_DATE_FORMAT")
+        session.day_text = f"{weekdays[start.weekday()]} {session.date_text}"
+        session.start_text, session.end_text = f"{start:%H:%M}", f"{end:%H:%M}"
+    return sessions
+
+
 def _schedule_page(request, school_year, study_year, *, generate_form=None, add_form=None, status=200):
-    sessions = tape.schedule(school_year, study_year)
+    sessions = _with_texts(tape.schedule(school_year, study_year))
     return render(
         request,
         "planning/tape_schedule.html",
