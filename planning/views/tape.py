@@ -362,6 +362,8 @@ def _my_apprenticeship_or_404(request) -> Apprenticeship:
 
 
 def _row_context(session, now, form=None):
+    if not hasattr(session, "day_text"):
+        _with_texts([session])  # its day and hours, as the schedule's rows
     started = tape.has_started(session, now)
     return {
         "session": session,
@@ -377,7 +379,7 @@ def my_tape(request):
         raise PermissionDenied
     school_year = SchoolYear.objects.current(timezone.localdate())
     now = timezone.now()
-    sessions = tape.sessions_for(apprenticeship, school_year)
+    sessions = _with_texts(tape.sessions_for(apprenticeship, school_year))
     return render(
         request,
         "planning/tape_mine.html",
