@@ -16,7 +16,9 @@ whole menu costs one query per request, and nothing when the page already asked 
 from dataclasses import dataclass
 
 import rules
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -90,10 +92,22 @@ def entries_for(user, current_view: str = "") -> list[MenuLink]:
     if not user or not user.is_authenticated:
         return []
     return [
-        MenuLink(str(entry.label), reverse(entry.url_name), entry.url_name == current_view, entry.group)
+        MenuLink(str(entry.label), _url(entry.url_name), entry.url_name == current_view, entry.group)
         for entry in registered_entries()
         if _may(user, entry.permission) and not (entry.hidden_by and _may(user, entry.hidden_by))
     ]
+
+
+_urls: dict[tuple, str] = {}
+
+
+def _url(url_name: str) -> str:
+    """`reverse(url_name)`, kept per process (per URLconf, script prefix and language, what the
+    answer depends on): the menu is on every page."""
+    key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), get_language(), url_name)
+    if key not in _urls:
+        _urls[key] = reverse(url_name)
+    return _urls[key]
 
 
 def sections_for(links: list[MenuLink]) -> list[MenuSection]:

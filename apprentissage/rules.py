@@ -11,6 +11,7 @@ checks that both agree.
 from collections.abc import Callable
 
 import rules
+from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apprentissage.enums import StaffRole
@@ -53,15 +54,36 @@ def facts_of(user) -> dict[str, bool]:
         return {}
     cached = getattr(user, "_user_facts_cache", None)
     if cached is None or len(cached) != len(_user_facts):
-        names = list(_user_facts)
-        aliases = {f"fact_{index}": Exists(_user_facts[name]()) for index, name in enumerate(names)}
-        from django.contrib.auth import get_user_model
-
-        row = get_user_model()._default_manager.filter(pk=user.pk).annotate(**aliases)
-        values = row.values_list(*aliases).first()
-        cached = dict(zip(names, values or [False] * len(names), strict=True))
+        names, using, sql, params = _facts_query()
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, [user.pk if param == _ANY_USER else param for param in params])
+            values = cursor.fetchone()
+        cached = dict(zip(names, [bool(v) for v in values] if values else [False] * len(names), strict=True))
         user._user_facts_cache = cached
     return cached
+
+
+# The facts' query is the same for every user but their id: the ORM builds and compiles it
+# (a dozen EXISTS, several milliseconds of CPU) once per process and set of facts, with this
+# id where the user's goes.
+_ANY_USER = -918_273_645
+_facts_queries: dict[tuple, tuple] = {}
+
+
+def _facts_query() -> tuple[list[str], str, str, tuple]:
+    key = tuple(_user_facts.items())
+    compiled = _facts_queries.get(key)
+    if compiled is None:
+        from django.contrib.auth import get_user_model
+
+        names = list(_user_facts)
+        aliases = {f"fact_{index}": Exists(_user_facts[name]()) for index, name in enumerate(names)}
+        model = get_user_model()
+        using = router.db_for_read(model)
+        rows = model._default_manager.using(using).filter(pk=_ANY_USER).annotate(**aliases)
+        sql, params = rows.order_by().values_list(*aliases).query.sql_with_params()
+        compiled = _facts_queries[key] = (names, using, sql, params)
+    return compiled
 
 
 def _group(role: str) -> Callable[[], QuerySet]:
@@ -84,10 +106,34 @@ def staff_roles(user) -> frozenset[str]:
     return frozenset(role for role in StaffRole if facts.get(f"apprentissage.in_group_{role.value}"))
 
 
+def _related(model_name: str, field: str) -> Callable[[], QuerySet]:
+    def rows():
+        from django.apps import apps
+
+        return apps.get_model("apprentissage", model_name).objects.filter(**{field: OuterRef("pk")})
+
+    return rows
+
+
+# The links that make the roles of `selectors.roles_of` (home page), as user facts: answered
+# with every other fact, in the request's one query.
+is_an_apprentice = user_fact("apprentissage.is_an_apprentice", _related("Apprenticeship", "apprentice"))
+tutors_in_a_company = user_fact(
+    "apprentissage.tutors_in_a_company", _related("Apprenticeship", "company_tutor")
+)
+tutors_at_school = user_fact("apprentissage.tutors_at_school", _related("Apprenticeship", "school_tutor"))
+# Leads an option (with or without apprentices yet).
+leads_an_option = user_fact("apprentissage.leads_an_option", _related("Option", "lead"))
+is_a_company_contact = user_fact("apprentissage.is_a_company_contact", _related("CompanyContact", "user"))
+has_a_tutor_profile = user_fact("apprentissage.has_a_tutor_profile", _related("CompanyTutor", "user"))
+
+
 def company_ids_of_contact(user) -> frozenset[int]:
     if not user or not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_contact_company_ids_cache", None)
+    if cached is None and not is_a_company_contact(user):  # no query for most people
+        cached = user._contact_company_ids_cache = frozenset()
     if cached is None:
         cached = frozenset(user.company_contacts.values_list("company_id", flat=True))
         user._contact_company_ids_cache = cached
@@ -164,20 +210,12 @@ def _followed_apprenticeships():
 follows_apprentices = user_fact("apprentissage.follows_apprentices", _followed_apprenticeships)
 
 
-def _led_options():
-    from apprentissage.models import Option
-
-    return Option.objects.filter(lead=OuterRef("pk"))
-
-
 def _totp_devices():
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
 
 
-# Leads an option (with or without apprentices yet).
-leads_an_option = user_fact("apprentissage.leads_an_option", _led_options)
 # Has enrolled a TOTP device (two-factor authentication: apprentissage.middleware).
 has_totp_device = user_fact("apprentissage.has_totp_device", _totp_devices)
 

@@ -50,7 +50,7 @@ def scolarite_todos(user):
 
 @todo_provider
 def option_lead_todos(user):
-    if not user.is_authenticated:
+    if not access.leads_an_option(user):  # a user fact: no query of its own
         return []
     ineligible = (
         Apprenticeship.objects.current()

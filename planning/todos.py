@@ -1,5 +1,6 @@
 """Planning's items on the home page's to-do list (constant queries)."""
 
+import rules
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -8,12 +9,14 @@ from apprentissage.dashboard import TodoItem, todo_provider
 from apprentissage.models import SchoolYear
 
 from . import tape
+from .rules import has_an_apprenticeship
 
 
 @todo_provider
 def scolarite_tape_todos(user):
     """Apprentices showing a missed-session pattern (one query)."""
-    if not user.is_authenticated or not user.has_perm("planning.manage_calendars"):
+    # rules' permission only: `user.has_perm` would ask Django's model permissions too (2 queries)
+    if not user.is_authenticated or not rules.has_perm("planning.manage_calendars", user):
         return []
     count = tape.apprenticeships_with_missed_pattern(timezone.localdate()).count()
     if not count:
@@ -36,6 +39,8 @@ def scolarite_tape_todos(user):
 def apprentice_tape_todos(user):
     """Past sessions the apprentice has not marked yet (at most six queries: the apprenticeship,
     the school year, then `sessions_for`'s four)."""
+    if not has_an_apprenticeship(user):  # a user fact: no query of its own
+        return []
     apprenticeship = tape.current_apprenticeship(user)
     if apprenticeship is None:
         return []

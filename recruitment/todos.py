@@ -8,15 +8,16 @@ from django.utils.translation import gettext as _
 
 from apprentissage.dashboard import TodoItem, role_provider, todo_provider
 from apprentissage.enums import Role
+from apprentissage.rules import is_an_apprentice
 
 from .enums import DossierState
 from .models import Candidate
-from .rules import contacts_a_dossier
+from .rules import contacts_a_dossier, is_a_candidate
 
 
 @todo_provider
 def candidate_todos(user):
-    if not user.is_authenticated:
+    if not is_a_candidate(user):  # a user fact: no query of its own
         return []
     candidate = (
         Candidate.objects.filter(user=user)
@@ -24,7 +25,7 @@ def candidate_todos(user):
         .order_by("-cohort__entry_year")
         .first()
     )
-    if candidate is None or candidate.open_dossiers or user.apprenticeships.exists():
+    if candidate is None or candidate.open_dossiers or is_an_apprentice(user):
         return []
     return [
         TodoItem(
@@ -37,8 +38,7 @@ def candidate_todos(user):
 @role_provider
 def candidate_role(user):
     """An admitted candidate who is not an apprentice yet."""
-    candidacies = Candidate.objects.filter(user=user).exclude(user__apprenticeships__isnull=False)
-    if user.is_authenticated and candidacies.exists():
+    if is_a_candidate(user) and not is_an_apprentice(user):  # user facts: no query of their own
         return [Role.CANDIDATE]
     return []
 

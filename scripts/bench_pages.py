@@ -126,6 +126,7 @@ page("apprenticeship_list", SCHOOL_TUTOR)
 page("apprenticeship_detail", OPTION_LEAD, lambda d: [d.demo_apprenticeship])
 page("person_list", SCOLARITE)
 page("account_preferences", APPRENTICE)
+page("bench_layout", APPRENTICE, label="layout only (bench)")
 
 # Recruitment.
 page("recruitment:board", SCOLARITE)

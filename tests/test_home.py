@@ -89,29 +89,30 @@ def _count_home_queries(client):
 # Queries per role, whatever the number of apprentices. Every request: savepoint and
 # release (ATOMIC_REQUESTS), session, user = 4 (the session is saved again only every
 # SESSION_REFRESH_SECONDS: the first request after signing in saves it, not the next ones);
-# school year (1); the user's facts: one query answering every role predicate
-# of the page and of the menu (staff groups, follows apprentices, candidate, option lead,
-# dossiers to follow, own apprenticeship, host company; apprentissage.rules.user_fact) = 1;
-# roles_of: links, company contacts, option lead, candidate, plus the tutor profile when no
-# apprenticeship says it (3-4); own or followed apprentices: their keys and total, then
-# their rows with their people (1-3), and their enrolments (1, when there are some); unread
-# notifications (1); to-do providers: core (0-3), recruitment's candidate (1), the
-# workflows' to-dos (company contact: dossiers and mission sheets to fill 2, option lead:
-# sheets to validate 1, scolarité or MidiSup: the dossiers' counts 1; none for the others);
-# the headcount for program staff (2); the menu: nothing more (its permissions are user
-# facts); planning's to-dos (scolarité: missed TAPE sessions 2; apprentice: sessions to
-# mark: their enrolment, weeks, sessions, answers 4).
-# Before this issue (session saved on every request, menu by has_perm, to-dos by hand):
-# 32, 28, 28, 28, 28, 33, 30, 27.
+# school year (1); the user's facts: one query answering every role predicate of the page
+# and of the menu, and every role of `roles_of` (staff groups, apprentice, tutor, option
+# lead, company contact, candidate...; apprentissage.rules.user_fact) = 1; own apprenticeship
+# (apprentice: 1); followed apprentices, only for those the facts say follow some: their keys
+# and total, then their rows (2); the study years of those listed (1, when there are some);
+# a company contact's companies (1); unread notifications (1); to-do providers, each asked
+# only of those the facts make concerned: core (scolarité and admin: no school tutor,
+# invitations 2; option lead: ineligible tutors 1), the workflows' to-dos (company contact:
+# dossiers and mission sheets to fill 2, option lead: sheets to validate 1, scolarité or
+# MidiSup: the dossiers' counts 1), planning's (scolarité: missed TAPE sessions 1; apprentice:
+# sessions to mark: their apprenticeship, school year, enrolment, weeks, sessions, answers 6);
+# the headcount for program staff (2); the menu: nothing more (its permissions are facts).
+# Before issue 7 (session saved on every request, menu by has_perm, to-dos by hand):
+# 32, 28, 28, 28, 28, 33, 30, 27; after it: 25, 19, 22, 20, 21, 22, 21, 22 (roles_of and the
+# to-do providers asked their own queries of everyone).
 EXPECTED_HOME_QUERIES = {
-    "apprentice": 25,
-    "company_tutor": 19,
-    "company_contact": 22,
-    "school_tutor": 20,
-    "option_lead": 21,
-    "scolarite": 22,
-    "midisup": 21,
-    "admin": 22,
+    "apprentice": 15,
+    "company_tutor": 10,
+    "company_contact": 13,
+    "school_tutor": 10,
+    "option_lead": 12,
+    "scolarite": 13,
+    "midisup": 10,
+    "admin": 13,
 }
 
 

@@ -9,7 +9,12 @@ from apprentissage.forms import ApprenticeshipFilterForm, AssignTutorsForm
 from apprentissage.models import Apprenticeship, CompanyTutor
 from apprentissage.panels import panels_for
 from apprentissage.permissions import get_object_for_user_or_404
-from apprentissage.selectors import current_school_year, visible_apprenticeships, with_study_years
+from apprentissage.selectors import (
+    as_table_rows,
+    current_school_year,
+    visible_apprenticeships,
+    with_study_years,
+)
 from apprentissage.services import assign_tutors
 
 PAGE_SIZE = 50
@@ -20,7 +25,7 @@ def apprenticeship_list(request):
     """Every apprenticeship the user may see, with filters; staff see all of them."""
     school_year = current_school_year()
     form = ApprenticeshipFilterForm(request.GET or None)
-    qs = visible_apprenticeships(request.user)
+    qs = as_table_rows(visible_apprenticeships(request.user))
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:

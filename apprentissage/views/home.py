@@ -7,6 +7,7 @@ from apprentissage.dashboard import todos_for
 from apprentissage.enums import Role
 from apprentissage.models import Apprenticeship
 from apprentissage.selectors import (
+    as_table_rows,
     current_school_year,
     followed_apprenticeships,
     headcount_by_option,
@@ -25,13 +26,20 @@ def home(request):
     roles = roles_of(user)
     own = []
     if Role.APPRENTICE in roles:
-        own = list(Apprenticeship.objects.with_people().filter(apprentice=user).order_by("-contract_start"))
+        own = Apprenticeship.objects.select_related(
+            "company", "company_tutor", "school_tutor", "option", "cohort"
+        )
+        own = list(own.filter(apprentice=user).order_by("-contract_start"))
+        for apprenticeship in own:
+            apprenticeship.apprentice = user  # no join for the apprentice: it is `user`
     # At most HOME_FOLLOWED of them: their keys and the total first, in a query without the
     # people's joins (PostgreSQL plans a LIMIT over eight joins in ~20 ms), then their rows.
-    first = followed_apprenticeships(user).annotate(total=Window(Count("pk"))).values_list("pk", "total")
-    first = list(first[:HOME_FOLLOWED])
-    followed = list(followed_apprenticeships(user).filter(pk__in=[pk for pk, _total in first]))
-    with_study_years(own + followed, school_year)
+    first, followed = [], []
+    if access.follows_apprentices(user):  # a user fact: no query for those who follow no one
+        first = followed_apprenticeships(user).annotate(total=Window(Count("pk"))).values_list("pk", "total")
+        first = list(first[:HOME_FOLLOWED])
+        followed = as_table_rows(followed_apprenticeships(user).filter(pk__in=[pk for pk, _total in first]))
+    own, followed = with_study_years(own, school_year), with_study_years(followed, school_year)
     context = {
         "roles": roles,
         "school_year": school_year,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from apprentissage.models import Apprenticeship
 from apprentissage.permissions import get_object_for_user_or_404
-from apprentissage.selectors import followed_apprenticeships
+from apprentissage.selectors import PERSON, followed_apprenticeships
 
 from .. import selectors
 from ..feeds import company_rows, current_and_next_school_years, weeks_from
@@ -79,10 +79,13 @@ def company_calendar(request):
     years (1), every calendar week of every (school year, study year, option) group (1), TAPE
     sessions (1). The superuser, who holds every permission, follows nobody: an empty table."""
     whole_year = request.GET.get("annee") == "1"
+    # Of each apprenticeship, what the calendars (option, enrolments) and the header (name) need.
     apprenticeships = list(
-        followed_apprenticeships(request.user).order_by(
-            "apprentice__last_name", "apprentice__first_name", "pk"
-        )
+        followed_apprenticeships(request.user)
+        .select_related(None)
+        .select_related("apprentice")
+        .only("option", *(f"apprentice__{field}" for field in PERSON))
+        .order_by("apprentice__last_name", "apprentice__first_name", "pk")
     )
     school_years = current_and_next_school_years()
     mondays = weeks_from(timezone.localdate(), None if whole_year else COMPANY_WEEKS_SHOWN, school_years)
@@ -109,20 +112,24 @@ def _render_cells(rows: list[dict]) -> None:
     cell (week and sessions) is rendered once, and each session's label once."""
     not_planned = format_html('<span class="text-secondary">{}</span>', _("Not planned"))
     session_labels: dict[int, str] = {}
+    labels: dict[tuple, str] = {}  # most sessions share a weekday and hours: formatted once
     cells: dict[tuple[int, int], str] = {}
 
     def session_label(session) -> str:
         if session.pk not in session_labels:
             start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
-            session_labels[session.pk] = format_html(
-                '<br><span class="badge text-bg-light border">{}</span>',
-                _("TAPE (%(day)s %(start)s–%(end)s)")
-                % {
-                    "day": date_format(start, "l"),
-                    "start": time_format(start, "G\\hi"),
-                    "end": time_format(end, "G\\hi"),
-                },
-            )
+            key = (start.weekday(), start.time(), end.time())
+            if key not in labels:
+                labels[key] = format_html(
+                    '<br><span class="badge text-bg-light border">{}</span>',
+                    _("TAPE (%(day)s %(start)s–%(end)s)")
+                    % {
+                        "day": date_format(start, "l"),
+                        "start": time_format(start, "G\\hi"),
+                        "end": time_format(end, "G\\hi"),
+                    },
+                )
+            session_labels[session.pk] = labels[key]
         return session_labels[session.pk]
 
     for row in rows:

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -209,8 +209,30 @@ class MarkForm(forms.Form):
 # --- Scolarité: the schedule ----------------------------------------------------------
 
 
+def _with_texts(sessions) -> list:
+    """Each session with its week, day and hours as the schedule shows them, formatted here:
+    seven date filters a row were a third of the page; weekday names and hours repeat."""
+    sessions, weekdays, hours = list(sessions), {}, {}
+
+    def hour(moment) -> str:  # "9 h 00": the one time format (apprentissage/formats)
+        key = (moment.hour, moment.minute)
+        if key not in hours:
+            hours[key] = time_format(moment)
+        return hours[key]
+
+    for session in sessions:
+        start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+        if start.weekday() not in weekdays:
+            weekdays[start.weekday()] = date_format(start, "l")
+        session.week_text = str(start.isocalendar()[1])  # the date filter's "W"
+        session.date_text = date_format(start, "SHORT_DATE_FORMAT")
+        session.day_text = f"{weekdays[start.weekday()]} {session.date_text}"
+        session.start_text, session.end_text = hour(start), hour(end)
+    return sessions
+
+
 def _schedule_page(request, school_year, study_year, *, generate_form=None, add_form=None, status=200):
-    sessions = tape.schedule(school_year, study_year)
+    sessions = _with_texts(tape.schedule(school_year, study_year))
     return render(
         request,
         "planning/tape_schedule.html",
@@ -373,6 +395,8 @@ def _my_apprenticeship_or_404(request) -> Apprenticeship:
 
 
 def _row_context(session, now, form=None):
+    if not hasattr(session, "day_text"):
+        _with_texts([session])  # its day and hours, as the schedule's rows
     started = tape.has_started(session, now)
     return {
         "session": session,
@@ -388,7 +412,7 @@ def my_tape(request):
         raise PermissionDenied
     school_year = SchoolYear.objects.current(timezone.localdate())
     now = timezone.now()
-    sessions = tape.sessions_for(apprenticeship, school_year)
+    sessions = _with_texts(tape.sessions_for(apprenticeship, school_year))
     return render(
         request,
         "planning/tape_mine.html",

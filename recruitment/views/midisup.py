@@ -12,7 +12,7 @@ from apprentissage.signatures import valid_signature
 from apprentissage.tabular import xlsx_response
 
 from ..models import YEARLY_COST_EUROS
-from ..selectors import midisup_queue, visible_dossiers
+from ..selectors import as_list_rows, for_export, midisup_queue, visible_dossiers
 from .staff import EXPORT_HEADERS, export_rows
 
 QUEUE_PAGE_SIZE = 50
@@ -21,7 +21,7 @@ QUEUE_PAGE_SIZE = 50
 @login_required
 @permission_required("recruitment.view_midisup_queue", raise_exception=True)
 def queue(request):
-    page = Paginator(midisup_queue(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(as_list_rows(midisup_queue()), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "recruitment/midisup_queue.html", {"page": page, "dossiers": page.object_list})
 
 
@@ -29,7 +29,7 @@ def queue(request):
 @permission_required("recruitment.view_midisup_queue", raise_exception=True)
 def queue_export(request):
     return xlsx_response(
-        "midisup-dossiers.xlsx", EXPORT_HEADERS, export_rows(midisup_queue()), title="MidiSup"
+        "midisup-dossiers.xlsx", EXPORT_HEADERS, export_rows(for_export(midisup_queue())), title="MidiSup"
     )
 
 

@@ -19,7 +19,7 @@ from ..enums import DossierState
 from ..forms import CANDIDATE_COLUMNS, BoardFilterForm, CandidateForm, CapacityForm
 from ..jobs import IMPORT_CANDIDATES
 from ..models import YEARLY_COST_EUROS, Candidate, Dossier
-from ..selectors import board_counts, capacities, visible_dossiers
+from ..selectors import as_list_rows, board_counts, capacities, for_export, visible_dossiers
 
 
 def _filtered_dossiers(request):
@@ -49,7 +49,7 @@ def _filtered_dossiers(request):
 def board(request):
     form, qs, stale_days = _filtered_dossiers(request)
     stale_before = timezone.now() - timedelta(days=stale_days)
-    page = Paginator(qs.order_by("state_changed_at"), 50).get_page(request.GET.get("page"))
+    page = Paginator(as_list_rows(qs).order_by("state_changed_at"), 50).get_page(request.GET.get("page"))
     for dossier in page:
         dossier.is_stale = dossier.is_open and dossier.state_changed_at < stale_before
     query = request.GET.copy()
@@ -90,6 +90,9 @@ EXPORT_HEADERS = [
 ]
 
 
+_STATE_LABELS = dict(DossierState.choices)  # get_state_display translates every label, every row
+
+
 def export_rows(dossiers):
     for d in dossiers:
         a = d.accord
@@ -98,7 +101,7 @@ def export_rows(dossiers):
             d.candidate.user.email,
             d.option.name,
             d.cohort.entry_year,
-            d.get_state_display(),
+            str(_STATE_LABELS.get(d.state, d.state)),
             timezone.localtime(d.state_changed_at).date(),
             a.company_name,
             a.siret,
@@ -120,7 +123,8 @@ def export_rows(dossiers):
 @permission_required("recruitment.manage", raise_exception=True)
 def board_export(request):
     _form, qs, _stale = _filtered_dossiers(request)
-    return xlsx_response("dossiers-recrutement.xlsx", EXPORT_HEADERS, export_rows(qs), title="Dossiers")
+    rows = export_rows(for_export(qs))
+    return xlsx_response("dossiers-recrutement.xlsx", EXPORT_HEADERS, rows, title="Dossiers")
 
 
 @login_required
