@@ -39,11 +39,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apprentissage.jobs import job_handler, start_job
+from apprentissage.jobs import job_handler, on_job_abandoned, start_job
 from apprentissage.models import ImportBatch
 from apprentissage.tabular import Column, RowResult, looks_like_formula
 
@@ -227,6 +228,15 @@ def confirm_batch(*, batch_id: int, user, only_valid_rows: bool = False) -> tupl
         )
         batch.save(update_fields=["status", "only_valid_rows", "apply_job"])
     return batch, True
+
+
+@on_job_abandoned(CHECK_JOB)
+@on_job_abandoned(APPLY_JOB)
+def batch_abandoned(job_id: int) -> None:
+    """The sweep gave up the batch's job: the batch is failed, not "being checked" forever."""
+    ImportBatch.objects.filter(Q(check_job_id=job_id) | Q(apply_job_id=job_id)).exclude(
+        status=ImportBatch.Status.APPLIED
+    ).update(status=ImportBatch.Status.FAILED)
 
 
 @job_handler(CHECK_JOB)

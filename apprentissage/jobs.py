@@ -30,11 +30,23 @@ from apprentissage.models import Job
 
 logger = logging.getLogger(__name__)
 _handlers: dict[str, Callable] = {}
+_abandon_handlers: dict[str, Callable] = {}
 PROGRESS_EVERY_STEPS = 50
 PROGRESS_EVERY_SECONDS = 1.0
 REQUEUE_AFTER = datetime.timedelta(minutes=5)  # pending that long: the broker lost it
 HEARTBEAT_TIMEOUT = datetime.timedelta(minutes=10)  # running without progress: the worker died
 MAX_ATTEMPTS = 3
+
+
+def on_job_abandoned(kind: str):
+    """Register `func(job_id)`, called when the sweep gives up a job of `kind` (its worker
+    died too often), so that what waits on the job (an import batch) says so too."""
+
+    def register(func):
+        _abandon_handlers[kind] = func
+        return func
+
+    return register
 
 
 def job_handler(kind: str):
@@ -123,7 +135,7 @@ def sweep_jobs() -> dict:
             publish(run_job, pk)
 
     dead = Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=now - HEARTBEAT_TIMEOUT)
-    for pk, heartbeat, attempts in list(dead.values_list("pk", "heartbeat_at", "attempts")):
+    for pk, heartbeat, attempts, kind in list(dead.values_list("pk", "heartbeat_at", "attempts", "kind")):
         same = Q(pk=pk, status=Job.Status.RUNNING, heartbeat_at=heartbeat)
         if attempts >= MAX_ATTEMPTS:
             with translation.override(settings.LANGUAGE_CODE):
@@ -134,6 +146,8 @@ def sweep_jobs() -> dict:
             if Job.objects.filter(same).update(status=Job.Status.FAILED, finished_at=now, message=message):
                 logger.error("Job %s failed: its worker stopped %s times", pk, attempts)
                 counts["failed"] += 1
+                if kind in _abandon_handlers:
+                    _abandon_handlers[kind](pk)
         elif Job.objects.filter(same).update(status=Job.Status.PENDING, heartbeat_at=now):
             logger.warning("Job %s: its worker stopped (attempt %s); run again", pk, attempts)
             counts["resumed"] += 1

@@ -239,3 +239,21 @@ def test_batches_older_than_a_month_are_deleted_with_their_personal_data(world, 
 
     assert not ImportBatch.objects.filter(pk=old.pk).exists()
     assert ImportBatch.objects.count() == 1
+
+
+def test_an_import_whose_job_is_abandoned_is_failed_not_in_progress_forever(
+    scolarite, django_capture_on_commit_callbacks
+):
+    lines = [_line(n) for n in range(imports.INLINE_CHECK_MAX_LINES + 1)]
+    _upload(scolarite, lines)  # the check job is queued; its worker then dies, again and again
+    batch = ImportBatch.objects.get()
+    Job.objects.filter(pk=batch.check_job_id).update(
+        status=Job.Status.RUNNING,
+        attempts=jobs.MAX_ATTEMPTS,
+        heartbeat_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+
+    assert jobs.sweep_jobs()["failed"] == 1
+
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED
