@@ -126,3 +126,32 @@ def test_display_is_get_display(db, status):
     for language in ("fr", "en"):
         with translation.override(language):
             assert list_pages.display(apprenticeship, "status") == apprenticeship.get_status_display()
+
+
+class _Plain(forms.Form):
+    name = forms.CharField()
+
+
+def _with_helper(**settings):
+    form = _Plain()
+    form.helper = FormHelper()
+    form.helper.layout = Layout("name")
+    for name, value in settings.items():
+        setattr(form.helper, name, value)
+    return form
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(_Plain, id="no helper"),
+        pytest.param(lambda: _with_helper(layout=None), id="helper without layout"),
+        pytest.param(lambda: _with_helper(label_class="col-2", field_class="col-10"), id="horizontal"),
+        pytest.param(lambda: _with_helper(form_error_title="Erreurs"), id="error title"),
+    ],
+)
+def test_helpers_it_does_not_know_are_left_to_crispy(rf, make):
+    form, request = make(), rf.get("/")
+    simple = SIMPLE.render({"form": form}, request)
+    assert 'name="name"' in simple
+    assert _normalised(simple) == _normalised(CRISPY.render({"form": form}, request))

@@ -43,11 +43,9 @@ class _NotSimple(Exception):
 
 @register.simple_tag(takes_context=True)
 def simple_crispy(context, form) -> str:
-    helper = form.helper
+    helper = getattr(form, "helper", None)
     try:
-        if not (helper.form_tag and helper.form_show_labels and helper.form_show_errors):
-            raise _NotSimple
-        if helper.render_unmentioned_fields or helper.render_hidden_fields or helper.render_required_fields:
+        if helper is None or helper.layout is None or not _plain(form, helper):
             raise _NotSimple
         parts = [_errors(form)] if form.non_field_errors() else []
         for item in helper.layout.fields:
@@ -67,6 +65,24 @@ def simple_crispy(context, form) -> str:
         token = context.get("csrf_token")
         parts.insert(0, format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token))
     return format_html("<form{}>{}</form>", _attrs(attrs), mark_safe("\n".join(parts)))
+
+
+def _plain(form, helper) -> bool:
+    """Whether the helper keeps crispy-bootstrap5's defaults that the markup here assumes:
+    anything else (a horizontal form, custom templates, added inputs, media...) is crispy's."""
+    return (
+        helper.form_tag
+        and helper.form_show_labels
+        and helper.form_show_errors
+        and not helper.render_unmentioned_fields
+        and not (helper.render_hidden_fields or helper.render_required_fields)
+        and not (helper.template or helper.field_template or helper.label_class or helper.field_class)
+        and not (helper.form_error_title or helper.form_group_wrapper_class or helper.inputs)
+        and helper.error_text_inline
+        and not helper.help_text_inline
+        and not form.is_multipart()
+        and not (helper.include_media and (form.media._css or form.media._js))
+    )
 
 
 def _column(form, div: Div) -> str:
