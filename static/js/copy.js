@@ -10,13 +10,20 @@ document.addEventListener("DOMContentLoaded", () => {
     field.addEventListener("focus", () => field.select());
     if (!navigator.clipboard || !window.isSecureContext) return;
     button.hidden = false;
+    // The status is emptied first, then filled a moment later: a live region announces a change,
+    // so a second click, whose text is the same, is announced too.
+    const say = (text) => {
+      if (!status) return;
+      status.textContent = "";
+      window.setTimeout(() => (status.textContent = text), 100);
+    };
     button.addEventListener("click", async () => {
       try {
         await navigator.clipboard.writeText(field.value);
-        if (status) status.textContent = button.dataset.copied;
+        say(button.dataset.copied);
       } catch (error) {
         field.focus();
-        if (status) status.textContent = button.dataset.copyFailed;
+        say(button.dataset.copyFailed);
       }
     });
   });
