@@ -9,7 +9,7 @@ from collections import deque
 from urllib.parse import urlsplit
 
 import pytest
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from playwright.sync_api import Error as PlaywrightError
 
 from apprentissage.enums import StaffRole
@@ -382,3 +382,39 @@ def test_the_login_page_has_no_sign_up_link(context, live_server, demo_data):
     page.goto("/accounts/login/")
     assert page.locator("a[href*='/accounts/signup/']").count() == 0
     assert page.locator("input[name='login']").is_visible()
+
+
+# -- the copy button of the calendar subscription --------------------------------------------
+
+STATUS = "#feed-url-copied"
+
+
+def test_the_copy_button_copies_and_says_so_to_screen_readers_each_time(context, live_server):
+    from planning.models import CalendarFeed
+
+    apprentice = f.UserFactory(email="abonne@example.com", password="demo")
+    f.ApprenticeshipFactory(apprentice=apprentice)
+    feed = CalendarFeed.objects.create(user=apprentice)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    log_in(page, live_server, apprentice.email)
+    page.goto(reverse("planning:feeds"))
+
+    button = page.get_by_role("button", name="Copier l'adresse")
+    status = page.locator(STATUS)
+    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    button.focus()  # a button: the keyboard reaches it and Enter presses it
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => document.querySelector('{STATUS}').textContent !== ''")
+    assert status.text_content() == "Adresse copiée."
+    assert feed.token in page.evaluate("() => navigator.clipboard.readText()")
+
+    # A second copy changes the live region again (emptied, then the same text): announced too.
+    page.evaluate(
+        f"""() => {{ window.statusChanges = 0;
+        new MutationObserver(() => window.statusChanges++).observe(
+          document.querySelector('{STATUS}'), {{childList: true, characterData: true, subtree: true}}); }}"""
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => window.statusChanges >= 2")
+    assert status.text_content() == "Adresse copiée."
