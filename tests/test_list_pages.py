@@ -148,6 +148,9 @@ def _with_helper(**settings):
         pytest.param(lambda: _with_helper(layout=None), id="helper without layout"),
         pytest.param(lambda: _with_helper(label_class="col-2", field_class="col-10"), id="horizontal"),
         pytest.param(lambda: _with_helper(form_error_title="Erreurs"), id="error title"),
+        pytest.param(
+            lambda: _with_helper(layout=Layout("name", "removed_field")), id="a field not in the form"
+        ),
     ],
 )
 def test_helpers_it_does_not_know_are_left_to_crispy(rf, make):

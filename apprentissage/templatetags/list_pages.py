@@ -100,7 +100,7 @@ def _item(form, item) -> str:
         return _column(form, item)
     if isinstance(item, Submit):
         return _submit(item)
-    if isinstance(item, str):
+    if isinstance(item, str) and item in form.fields:  # crispy's own way with an unknown name
         return _field(form[item])
     raise _NotSimple
 
