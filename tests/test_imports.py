@@ -291,3 +291,5 @@ def test_an_import_whose_apply_raises_is_failed_not_being_imported_forever(
     batch.refresh_from_db()
     assert (batch.status, batch.apply_job.status) == (ImportBatch.Status.FAILED, Job.Status.FAILED)
     assert "disque plein" in batch.apply_job.message
+    page = scolarite.get(reverse("import_preview", args=[batch.pk])).content.decode()
+    assert reverse("import_confirm", args=[batch.pk]) not in page  # no "import the correct lines" offer
