@@ -293,3 +293,24 @@ def test_demo_outbox_page_lists_messages_sent_through_the_outbox(
         outbox.queue_email(to=["b@example.com"], subject="Votre accès", body="http://lien")
     assert OutboxEmail.objects.count() == 1  # the demo backend does not copy it twice
     assert "Votre accès" in client.get(reverse("demo_outbox")).content.decode()
+
+
+def test_the_admin_sends_failed_messages_again_through_the_next_sweep(world, login):
+    failed = OutboxEmail.objects.create(
+        to="a@example.com", subject="Échoué", body="x", status="failed", attempts=outbox.MAX_ATTEMPTS
+    )
+    sent = OutboxEmail.objects.create(to="b@example.com", subject="Parti", body="x", status="sent")
+    response = login(world["admin"]).post(
+        reverse("admin:apprentissage_outboxemail_changelist"),
+        {"action": "send_again", "_selected_action": [failed.pk, sent.pk]},
+    )
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == ("pending", 0)
+    assert OutboxEmail.objects.get(pk=sent.pk).status == "sent"  # a sent one is not sent twice
+
+    sweep.delay()
+
+    subjects = [m.subject for m in mail.outbox]
+    assert subjects.count("Échoué") == 1 and "Parti" not in subjects
+    assert OutboxEmail.objects.get(pk=failed.pk).status == "sent"
