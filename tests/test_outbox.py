@@ -314,3 +314,11 @@ def test_the_admin_sends_failed_messages_again_through_the_next_sweep(world, log
     subjects = [m.subject for m in mail.outbox]
     assert subjects.count("Échoué") == 1 and "Parti" not in subjects
     assert OutboxEmail.objects.get(pk=failed.pk).status == "sent"
+
+
+def test_a_message_queued_by_the_previous_version_is_stored_then_sent(db):
+    # the former task's arguments (the message itself), still in the broker when upgrading
+    assert send_email.delay(to=["a@example.com"], subject="Ancien", body="x", html_body="<p>x</p>").get()
+    stored = OutboxEmail.objects.get(subject="Ancien")
+    assert (stored.to, stored.status, stored.html_body) == ("a@example.com", "sent", "<p>x</p>")
+    assert [m.subject for m in mail.outbox] == ["Ancien"]
