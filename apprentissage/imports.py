@@ -44,7 +44,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apprentissage.jobs import job_handler, on_job_abandoned, start_job
+from apprentissage.jobs import job_handler, on_job_failed, start_job
 from apprentissage.models import ImportBatch
 from apprentissage.tabular import Column, RowResult, looks_like_formula
 
@@ -230,10 +230,11 @@ def confirm_batch(*, batch_id: int, user, only_valid_rows: bool = False) -> tupl
     return batch, True
 
 
-@on_job_abandoned(CHECK_JOB)
-@on_job_abandoned(APPLY_JOB)
-def batch_abandoned(job_id: int) -> None:
-    """The sweep gave up the batch's job: the batch is failed, not "being checked" forever."""
+@on_job_failed(CHECK_JOB)
+@on_job_failed(APPLY_JOB)
+def batch_failed(job_id: int) -> None:
+    """The batch's job failed (it raised, or the sweep gave it up): the batch is failed, not
+    "being checked" or "being imported" forever."""
     ImportBatch.objects.filter(Q(check_job_id=job_id) | Q(apply_job_id=job_id)).exclude(
         status=ImportBatch.Status.APPLIED
     ).update(status=ImportBatch.Status.FAILED)
@@ -257,10 +258,6 @@ def run_apply(job, progress) -> dict:
         return {"message": _("This import was already done.")} if batch else {}
     spec = get_spec(batch.kind)
     good = [line for line in lines_of(batch) if line.ok]
-    try:
-        result = spec.apply(batch, good, progress)
-    except Exception:
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED)
-        raise
+    result = spec.apply(batch, good, progress)  # raising: the batch is failed (`batch_failed`)
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.APPLIED)
     return result

@@ -30,7 +30,7 @@ from apprentissage.models import Job
 
 logger = logging.getLogger(__name__)
 _handlers: dict[str, Callable] = {}
-_abandon_handlers: dict[str, Callable] = {}
+_failure_handlers: dict[str, Callable] = {}
 PROGRESS_EVERY_STEPS = 50
 PROGRESS_EVERY_SECONDS = 1.0
 REQUEUE_AFTER = datetime.timedelta(minutes=5)  # pending that long: the broker lost it
@@ -38,15 +38,21 @@ HEARTBEAT_TIMEOUT = datetime.timedelta(minutes=10)  # running without progress: 
 MAX_ATTEMPTS = 3
 
 
-def on_job_abandoned(kind: str):
-    """Register `func(job_id)`, called when the sweep gives up a job of `kind` (its worker
-    died too often), so that what waits on the job (an import batch) says so too."""
+def on_job_failed(kind: str):
+    """Register `func(job_id)`, called when a job of `kind` fails (its handler raised, or the
+    sweep gave it up: its worker died too often), so that what waits on the job (an import
+    batch) says so too."""
 
     def register(func):
-        _abandon_handlers[kind] = func
+        _failure_handlers[kind] = func
         return func
 
     return register
+
+
+def _failed(kind: str, job_id: int) -> None:
+    if kind in _failure_handlers:
+        _failure_handlers[kind](job_id)
 
 
 def job_handler(kind: str):
@@ -108,6 +114,7 @@ def run(job_id: int) -> None:
         Job.objects.filter(pk=job_id).update(
             status=Job.Status.FAILED, finished_at=timezone.now(), message=str(error)[:2000]
         )
+        _failed(job.kind, job_id)
         return
     result = result or {}
     Job.objects.filter(pk=job_id).update(
@@ -146,8 +153,7 @@ def sweep_jobs() -> dict:
             if Job.objects.filter(same).update(status=Job.Status.FAILED, finished_at=now, message=message):
                 logger.error("Job %s failed: its worker stopped %s times", pk, attempts)
                 counts["failed"] += 1
-                if kind in _abandon_handlers:
-                    _abandon_handlers[kind](pk)
+                _failed(kind, pk)
         elif Job.objects.filter(same).update(status=Job.Status.PENDING, heartbeat_at=now):
             logger.warning("Job %s: its worker stopped (attempt %s); run again", pk, attempts)
             counts["resumed"] += 1

@@ -201,19 +201,18 @@ def read_table(uploaded, columns: Sequence[Column]) -> list[tuple[int, dict[str,
     header_index = None
     for index, row in enumerate(top):
         names = [_normalize(h) for h in row]
-        if all(_normalize(c.header) in names for c in required):
+        if all(c.position_in(names) is not None for c in required):
             header_index = index
             break
     if header_index is None:
         names = [_normalize(h) for h in top[0]]
-        missing = next(c for c in required if _normalize(c.header) not in names)
+        missing = next(c for c in required if c.position_in(names) is None)
         raise TableError(
             _("The column “%(column)s” is missing from the first line.") % {"column": missing.header}
         )
     header = [_normalize(h) for h in top[header_index]]
-    positions = {
-        column.key: column.position_in(header) for column in columns if column.position_in(header) is not None
-    }
+    found = {column.key: column.position_in(header) for column in columns}
+    positions = {key: position for key, position in found.items() if position is not None}
     result = []
     body = itertools.chain(top[header_index + 1 :], lines)
     for count, (line, row) in enumerate(enumerate(body, start=header_index + 2), start=1):

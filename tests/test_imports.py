@@ -2,6 +2,7 @@
 import: the preview kept server-side, only the good lines, a double confirmation, someone
 else's file, a large file checked by a job, a retried job, and the queries per line."""
 
+import dataclasses
 import datetime
 
 import pytest
@@ -257,3 +258,38 @@ def test_an_import_whose_job_is_abandoned_is_failed_not_in_progress_forever(
 
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED
+
+
+def _failing(monkeypatch, step: str) -> None:
+    def boom(*args):
+        raise RuntimeError("disque plein")
+
+    spec = imports.get_spec(IMPORT_CANDIDATES)
+    monkeypatch.setitem(imports._specs, IMPORT_CANDIDATES, dataclasses.replace(spec, **{step: boom}))
+
+
+def test_an_import_whose_check_raises_is_failed_not_being_checked_forever(scolarite, monkeypatch):
+    _upload(scolarite, [_line(n) for n in range(imports.INLINE_CHECK_MAX_LINES + 1)])
+    batch = ImportBatch.objects.get()
+    _failing(monkeypatch, "check")
+
+    run(batch.check_job_id)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.check_job.status) == (ImportBatch.Status.FAILED, Job.Status.FAILED)
+
+
+def test_an_import_whose_apply_raises_is_failed_not_being_imported_forever(
+    scolarite, monkeypatch, django_capture_on_commit_callbacks
+):
+    _upload(scolarite, [_line(1)])
+    batch = ImportBatch.objects.get()
+    _failing(monkeypatch, "apply")
+
+    _confirm(scolarite, batch, django_capture_on_commit_callbacks)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.apply_job.status) == (ImportBatch.Status.FAILED, Job.Status.FAILED)
+    assert "disque plein" in batch.apply_job.message
+    page = scolarite.get(reverse("import_preview", args=[batch.pk])).content.decode()
+    assert reverse("import_confirm", args=[batch.pk]) not in page  # no "import the correct lines" offer

@@ -293,3 +293,32 @@ def test_demo_outbox_page_lists_messages_sent_through_the_outbox(
         outbox.queue_email(to=["b@example.com"], subject="Votre accès", body="http://lien")
     assert OutboxEmail.objects.count() == 1  # the demo backend does not copy it twice
     assert "Votre accès" in client.get(reverse("demo_outbox")).content.decode()
+
+
+def test_the_admin_sends_failed_messages_again_through_the_next_sweep(world, login):
+    failed = OutboxEmail.objects.create(
+        to="a@example.com", subject="Échoué", body="x", status="failed", attempts=outbox.MAX_ATTEMPTS
+    )
+    sent = OutboxEmail.objects.create(to="b@example.com", subject="Parti", body="x", status="sent")
+    response = login(world["admin"]).post(
+        reverse("admin:apprentissage_outboxemail_changelist"),
+        {"action": "send_again", "_selected_action": [failed.pk, sent.pk]},
+    )
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == ("pending", 0)
+    assert OutboxEmail.objects.get(pk=sent.pk).status == "sent"  # a sent one is not sent twice
+
+    sweep.delay()
+
+    subjects = [m.subject for m in mail.outbox]
+    assert subjects.count("Échoué") == 1 and "Parti" not in subjects
+    assert OutboxEmail.objects.get(pk=failed.pk).status == "sent"
+
+
+def test_a_message_queued_by_the_previous_version_is_stored_then_sent(db):
+    # the former task's arguments (the message itself), still in the broker when upgrading
+    assert send_email.delay(to=["a@example.com"], subject="Ancien", body="x", html_body="<p>x</p>").get()
+    stored = OutboxEmail.objects.get(subject="Ancien")
+    assert (stored.to, stored.status, stored.html_body) == ("a@example.com", "sent", "<p>x</p>")
+    assert [m.subject for m in mail.outbox] == ["Ancien"]

@@ -41,6 +41,14 @@ def test_blank_lines_are_skipped_and_line_numbers_kept():
     assert rows == [(3, {"week": "39", "first": "École", "note": "x"})]
 
 
+def test_a_required_column_may_be_headed_by_its_former_spelling():
+    columns = [Column("week", "Semaine"), Column("first", "1re année", aliases=("1ère année",))]
+    rows = read_table(csv("Semaine;1ère année\n38;Rentrée\n"), columns)
+    assert rows == [(2, {"week": "38", "first": "Rentrée"})]
+    with pytest.raises(TableError, match="1re année"):
+        read_table(csv("Semaine;2e année\n38;École\n"), columns)
+
+
 class _AgeForm(forms.Form):
     age = forms.IntegerField(label="Âge", min_value=0)
 
