@@ -175,9 +175,10 @@ class Todo:
     count: bool = False
     params: Callable[[Any], dict] = lambda doc: {}
     select_related: tuple[str, ...] = ()
-    detail: str = ""
-    limit: int = 20
 
+
+# The documents listed one by one in a person's to-dos, at most (all workflows' to-dos at once).
+TODO_DOCUMENTS_LIMIT = 20
 
 _workflows: dict[str, "Workflow"] = {}
 
@@ -273,11 +274,7 @@ class Workflow:
             )
             for i, todo, _q in counted:
                 if n := counts[f"todo_{i}"]:
-                    items.append(
-                        TodoItem(
-                            title=todo.title % {"count": n}, url=todo.url(), count=n, detail=str(todo.detail)
-                        )
-                    )
+                    items.append(TodoItem(title=todo.title % {"count": n}, url=todo.url(), count=n))
         listed = [(i, todo, q) for i, (todo, q) in enumerate(asked) if not todo.count]
         if listed:
             documents = (
@@ -286,11 +283,11 @@ class Workflow:
                     **{f"_todo_{i}": ExpressionWrapper(q, output_field=BooleanField()) for i, _t, q in listed}
                 )
                 .select_related(*{path for _i, todo, _q in listed for path in todo.select_related})
-                .order_by("pk")[: max(todo.limit for _i, todo, _q in listed)]
+                .order_by("pk")[:TODO_DOCUMENTS_LIMIT]
             )
             for i, todo, _q in listed:
                 items.extend(
-                    TodoItem(title=todo.title % todo.params(doc), url=todo.url(doc), detail=str(todo.detail))
+                    TodoItem(title=todo.title % todo.params(doc), url=todo.url(doc))
                     for doc in documents
                     if getattr(doc, f"_todo_{i}")
                 )

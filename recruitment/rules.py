@@ -57,12 +57,6 @@ def mission_sheet_is_editable(user, obj) -> bool:
     return bool(sheet) and dossier.is_open and sheet.state in ("draft", "returned")
 
 
-@rules.predicate
-def is_accord_signed(user, obj) -> bool:
-    dossier = _dossier(obj)
-    return bool(dossier) and dossier.state == DossierState.ACCORD_SIGNED
-
-
 can_view_dossier = (
     is_candidate_of
     | is_contact_of
@@ -70,15 +64,12 @@ can_view_dossier = (
     | can_manage
     | (is_midisup & is_handed_to_midisup)
 )
-# Scolarité "confirms receipt" of a signed accord; the portal then reserves a place or waitlists.
-can_confirm_receipt = can_manage & is_accord_signed
 
 rules.add_perm("recruitment.view_dossier", can_view_dossier)
 rules.add_perm("recruitment.edit_accord", is_contact_of & accord_is_editable)
 rules.add_perm("recruitment.edit_mission_sheet", is_contact_of & mission_sheet_is_editable)
 rules.add_perm("recruitment.download_dossier_pdf", can_view_dossier)
 rules.add_perm("recruitment.manage", can_manage)
-rules.add_perm("recruitment.confirm_receipt", can_confirm_receipt)
 rules.add_perm("recruitment.view_midisup_queue", is_midisup | is_admin)
 rules.add_perm("recruitment.review_missions", is_option_lead_of_dossier)
 rules.add_perm("recruitment.start_dossier", rules.is_authenticated)

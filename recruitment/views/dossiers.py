@@ -18,7 +18,6 @@ from apprentissage.workflow import history_of
 from .. import progress, services
 from ..enums import DossierState
 from ..forms import AccordForm, MissionSheetForm
-from ..rules import can_confirm_receipt
 from ..selectors import visible_dossiers
 from ..workflows import DOSSIER_WORKFLOW, MISSION_SHEET_WORKFLOW
 
@@ -38,6 +37,11 @@ def _render_detail(request, dossier, status=200):
         [*history_of(DOSSIER_WORKFLOW, dossier), *history_of(MISSION_SHEET_WORKFLOW, sheet)],
         key=lambda log: (log.at, log.pk),
     )
+    # Scolarité "confirms receipt" of a signed accord (one button); the portal then reserves a
+    # place or waitlists: the workflow says who may, and those two are not offered apart.
+    receiving = dossier.state == DossierState.ACCORD_SIGNED
+    offered = {t.name for t in DOSSIER_WORKFLOW.available(request.user, dossier)}
+    can_receive = receiving and bool(RECEIPT & offered)
     context = {
         "dossier": dossier,
         "accord": accord,
@@ -48,18 +52,14 @@ def _render_detail(request, dossier, status=200):
         "signature": valid_signature(accord),
         "signatures": list(signatures_of(accord)),
         "versions": list(sheet.versions.select_related("submitted_by", "decided_by")),
-        # Scolarité "confirms receipt"; the portal then reserves a place or waitlists.
         "dossier_actions": transition_actions(
-            request.user,
-            DOSSIER_WORKFLOW,
-            dossier,
-            hidden=RECEIPT if dossier.state == DossierState.ACCORD_SIGNED else (),
+            request.user, DOSSIER_WORKFLOW, dossier, hidden=RECEIPT if receiving else ()
         ),
         "sheet_actions": transition_actions(request.user, MISSION_SHEET_WORKFLOW, sheet),
         "trail": trail,
         "can_edit_accord": request.user.has_perm("recruitment.edit_accord", dossier),
         "can_edit_sheet": request.user.has_perm("recruitment.edit_mission_sheet", dossier),
-        "can_receive": can_confirm_receipt(request.user, dossier),
+        "can_receive": can_receive,
     }
     return render(request, "recruitment/dossier_detail.html", context, status=status)
 

@@ -171,6 +171,9 @@ def test_invitation_without_a_purpose_lists_no_steps(world, mailoutbox, django_c
             diploma="but",
         )
 
+    # Assert: the new candidate's own invitation, without the accord's numbered steps
     [message] = mailoutbox
+    assert message.to == ["nouveau@example.com"]
     assert "<li>" not in message.alternatives[0][0]
     assert str(candidate.user) not in message.body
+    assert [line for line in message.body.splitlines() if line[:2] in {"1.", "2.", "3.", "4."}] == []

@@ -264,3 +264,29 @@ def test_board_stale_threshold_follows_the_filter(world, login):
     assert default.context["stale_days"] == 7 and patient.context["stale_days"] == 30
     assert [d.is_stale for d in default.context["page"] if d.pk == dossiers[0].pk] == [True]
     assert [d.is_stale for d in patient.context["page"] if d.pk == dossiers[0].pk] == [False]
+
+
+def test_dossier_list_queries_do_not_grow_with_dossiers(world, login):
+    # Arrange: the company contact's list, with world's dossiers only, then 60 more (50 a page)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world["company_contact"])
+    url = reverse("recruitment:dossier_list")
+
+    def queries_and_rows():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries), len(response.context["page"])
+
+    queries_and_rows()  # the first request after signing in also saves the session
+    few, few_rows = queries_and_rows()
+    make_dossiers(world, 60)
+
+    # Act
+    many, many_rows = queries_and_rows()
+
+    # Assert: a full page of rows, each with its person, company and option, in as many queries
+    assert (few_rows, many_rows) == (few_rows, 50) and few_rows < 50
+    assert many == few

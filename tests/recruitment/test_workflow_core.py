@@ -84,6 +84,7 @@ NOT_A_TODO = {("admin", name) for name in ("sign_convention", "sign_contract", "
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_todo_documents_agree_with_the_predicates_in_every_state(world, persona):
     user = world[persona] or AnonymousUser()
+    listed_somewhere = 0
     for workflow, states in WORKFLOWS:
         for state in states:
             docs = _set_state(world, workflow, state)
@@ -99,6 +100,10 @@ def test_todo_documents_agree_with_the_predicates_in_every_state(world, persona)
                     and workflow.get(name) in workflow.available(user, doc)
                 }
                 assert listed == expected, (todo.transitions, state)
+                listed_somewhere += len(listed)
+    # not only empty sets agreeing: whoever has a step to take finds it in some state
+    waits_for_nobody = {"anonymous", "candidate", "apprentice", "company_tutor", "school_tutor", "outsider"}
+    assert bool(listed_somewhere) is (persona not in waits_for_nobody)
 
 
 def _todos(world, persona):
@@ -294,3 +299,31 @@ def test_changes_between_lists_the_changed_fields_line_by_line():
         }
     ]
     assert changes_between(MissionSheet, fields, None, after) == []
+
+
+# Confirming receipt: one button instead of the two transitions it chooses between
+
+
+@pytest.mark.parametrize(
+    ("persona", "state", "shown"),
+    [
+        ("scolarite", S.ACCORD_SIGNED, True),
+        ("admin", S.ACCORD_SIGNED, True),
+        ("scolarite", S.COMPANY_INVITED, False),
+        ("company_contact", S.ACCORD_SIGNED, False),
+        ("option_lead", S.ACCORD_SIGNED, False),
+    ],
+)
+def test_confirm_receipt_button_is_offered_to_staff_on_a_signed_accord_only(
+    world, login, persona, state, shown
+):
+    Dossier.objects.filter(pk=world.dossier.pk).update(state=state)
+
+    response = login(world[persona]).get(reverse("recruitment:dossier_detail", args=[world.dossier.pk]))
+
+    receipt_url = reverse("recruitment:confirm_receipt", args=[world.dossier.pk])
+    assert response.context["can_receive"] is shown
+    assert (receipt_url in response.content.decode()) is shown
+    # the two transitions it chooses between are never offered apart on a signed accord
+    offered = {a["transition"].name for group in response.context["dossier_actions"].values() for a in group}
+    assert not (state == S.ACCORD_SIGNED and offered & {"reserve_place", "waitlist"})
