@@ -64,9 +64,10 @@ class SchoolYearAdmin(SimpleHistoryAdmin):
             result = enrol_next_year(school_year, actor=request.user)
             self.message_user(
                 request,
+                # Counts as "label: number", so that 0, 1 or many read right without plurals.
                 _(
-                    "%(year)s: %(enrolled)d apprentices enrolled, %(kept)d already enrolled, "
-                    "%(stopped)d not continuing."
+                    "%(year)s — newly enrolled: %(enrolled)d; already enrolled: %(kept)d; "
+                    "not continuing: %(stopped)d."
                 )
                 % {
                     "year": school_year.label,

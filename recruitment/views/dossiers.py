@@ -24,7 +24,8 @@ from ..workflows import DOSSIER_WORKFLOW, MISSION_SHEET_WORKFLOW
 RECEIPT = {"reserve_place", "waitlist"}
 
 
-def _get_dossier(request, pk):
+def get_dossier(request, pk):
+    """The dossier `pk` if the user may see it, else 404 (every dossier page starts here)."""
     return get_object_for_user_or_404(
         request.user, "recruitment.view_dossier", visible_dossiers(request.user), pk=pk
     )
@@ -66,7 +67,7 @@ def _render_detail(request, dossier, status=200):
 
 def _page(request, pk):
     """The dossier's page as it is now, with a status (a refused transition shows it again)."""
-    return lambda status: _render_detail(request, _get_dossier(request, pk), status=status)
+    return lambda status: _render_detail(request, get_dossier(request, pk), status=status)
 
 
 def _detail_url(dossier) -> str:
@@ -75,14 +76,14 @@ def _detail_url(dossier) -> str:
 
 @login_required
 def dossier_detail(request, pk: int):
-    return _render_detail(request, _get_dossier(request, pk))
+    return _render_detail(request, get_dossier(request, pk))
 
 
 @login_required
 def accord_scan(request, pk: int, signature_pk: int):
     """The signed scan of a paper signature of the dossier's accord (voided ones too), for
     whoever may see the dossier; never from /media/: a download with its type enforced."""
-    dossier = _get_dossier(request, pk)
+    dossier = get_dossier(request, pk)
     signature = next(
         (s for s in signatures_of(dossier.accord) if s.pk == signature_pk and s.method == "paper" and s.scan),
         None,
@@ -103,7 +104,7 @@ def accord_scan(request, pk: int, signature_pk: int):
 
 @login_required
 def accord_edit(request, pk: int):
-    dossier = _get_dossier(request, pk)
+    dossier = get_dossier(request, pk)
     if not request.user.has_perm("recruitment.edit_accord", dossier):
         messages.info(request, _("The accord préalable can no longer be changed here."))
         return redirect(_detail_url(dossier))
@@ -119,7 +120,7 @@ def accord_edit(request, pk: int):
 
 @login_required
 def missions_edit(request, pk: int):
-    dossier = _get_dossier(request, pk)
+    dossier = get_dossier(request, pk)
     if not request.user.has_perm("recruitment.edit_mission_sheet", dossier):
         messages.info(request, _("The mission sheet can no longer be changed here."))
         return redirect(_detail_url(dossier))
@@ -136,7 +137,7 @@ def missions_edit(request, pk: int):
 @require_POST
 @login_required
 def dossier_transition(request, pk: int, name: str):
-    dossier = _get_dossier(request, pk)
+    dossier = get_dossier(request, pk)
     return fire_from_request(
         request, DOSSIER_WORKFLOW, dossier, name, page=_page(request, pk), success_url=_detail_url(dossier)
     )
@@ -145,7 +146,7 @@ def dossier_transition(request, pk: int, name: str):
 @require_POST
 @login_required
 def sheet_transition(request, pk: int, name: str):
-    dossier = _get_dossier(request, pk)
+    dossier = get_dossier(request, pk)
     return fire_from_request(
         request,
         MISSION_SHEET_WORKFLOW,
@@ -160,7 +161,7 @@ def sheet_transition(request, pk: int, name: str):
 @login_required
 def confirm_receipt(request, pk: int):
     """Scolarité received the signed accord: reserve a place, or waitlist when the option is full."""
-    dossier = _get_dossier(request, pk)
+    dossier = get_dossier(request, pk)
     if not request.user.has_perm("recruitment.manage"):
         return refuse(request, _("You may not do this on this document."), 403, _page(request, pk))
     return fire_from_request(

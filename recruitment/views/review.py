@@ -5,12 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from apprentissage.drafts import changes_between
-from apprentissage.permissions import get_object_for_user_or_404
 from apprentissage.views.transitions import transition_actions
 
 from ..models import MissionSheet
-from ..selectors import sheets_to_review, visible_dossiers
+from ..selectors import sheets_to_review
 from ..workflows import MISSION_SHEET_WORKFLOW
+from .dossiers import get_dossier
 
 
 @login_required
@@ -21,9 +21,7 @@ def review_list(request):
 
 @login_required
 def mission_review(request, pk: int):
-    dossier = get_object_for_user_or_404(
-        request.user, "recruitment.view_dossier", visible_dossiers(request.user), pk=pk
-    )
+    dossier = get_dossier(request, pk)
     if not request.user.has_perm("recruitment.review_missions", dossier):
         raise PermissionDenied
     sheet = dossier.mission_sheet
