@@ -210,7 +210,8 @@ class FeedState:
     """What a feed depends on, read in three queries (school years, apprentices with their
     people and the company-contact links, the calendar version), and its ETag: the feed
     (its token and creation), today's school years, the followed apprentices (id, option,
-    status, name) and the calendar version. Any change to one of them gives a new ETag."""
+    status, name, option's name: a follower's events show it) and the calendar version. Any
+    change to one of them gives a new ETag."""
 
     school_years: list[SchoolYear]
     apprenticeships: list[Apprenticeship]
@@ -230,7 +231,10 @@ class FeedState:
             feed.created_at.isoformat(),
             str(feed.user),
             [(y.pk, y.start_year, y.start_date.isoformat(), y.end_date.isoformat()) for y in school_years],
-            [(a.pk, a.option_id, a.status, a.apprentice_id, str(a.apprentice)) for a in apprenticeships],
+            [
+                (a.pk, a.option_id, a.option.name, a.status, a.apprentice_id, str(a.apprentice))
+                for a in apprenticeships
+            ],
             calendar_version(),
         ]
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]

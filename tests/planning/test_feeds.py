@@ -281,6 +281,20 @@ class TestConditionalGet:
         f.ApprenticeshipFactory(company_tutor=tutor, cohort=apprenticeship.cohort)
         assert self.get(client, feed, first).status_code == 200
 
+    def test_an_option_renamed_gives_a_new_etag_and_body(self, client, tutor, apprenticeship, calendar_2a):
+        # A follower's events name the apprentice's option (DESCRIPTION): a renamed option
+        # must not leave the former name in a feed answered 304 or served from the cache.
+        feed = CalendarFeed.objects.create(user=tutor)
+        first = self.get(client, feed)
+        apprenticeship.option.name = "Génie industriel renommé"
+        apprenticeship.option.save()
+
+        after = self.get(client, feed, first["ETag"])
+
+        assert after.status_code == 200 and after["ETag"] != first["ETag"]
+        descriptions = [str(e["description"]) for e in Calendar.from_ical(after.content).walk("VEVENT")]
+        assert any("Génie industriel renommé" in text for text in descriptions)
+
 
 class TestFeedAddress:
     def test_unknown_and_revoked_tokens_answer_404(self, client, apprenticeship):
