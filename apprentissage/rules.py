@@ -16,23 +16,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apprentissage.enums import StaffRole
 
-
-def cached_per_user(func):
-    """A user-only predicate asked several times per request (menu, page) runs its query
-    once: the answer is kept on the user object, which lives for one request."""
-    attribute = f"_rules_cache_{func.__module__}_{func.__name__}"
-
-    def wrapper(user) -> bool:
-        if not user or not user.is_authenticated:
-            return False
-        if not hasattr(user, attribute):
-            setattr(user, attribute, bool(func(user)))
-        return getattr(user, attribute)
-
-    wrapper.__name__ = func.__name__
-    return wrapper
-
-
 _user_facts: dict[str, Callable[[], QuerySet]] = {}
 
 

@@ -1,6 +1,6 @@
-"""iCalendar (RFC 5545) feeds of someone's calendar and of the apprentices they follow, and
-the company's week-by-week table. Both read `selectors.calendars_for`, which computes the
-calendars of many apprentices at once in a constant number of queries.
+"""iCalendar (RFC 5545) feeds of someone's calendar and of the apprentices they follow. They
+read `selectors.calendars_for`, which computes the calendars of many apprentices at once in a
+constant number of queries (as the company's week-by-week table does: `selectors.company_rows`).
 """
 
 import datetime
@@ -21,16 +21,7 @@ from apprentissage.models import Apprenticeship, SchoolYear
 from apprentissage.selectors import followed_apprenticeships
 
 from .models import CalendarFeed
-from .selectors import ApprenticeCalendar, calendars_for, current_and_next_school_years
-from .weeks import friday_of, monday_before, school_year_mondays
-
-__all__ = [
-    "FeedState",
-    "build_calendar",
-    "company_rows",
-    "current_and_next_school_years",
-    "feed_apprenticeships",
-]
+from .selectors import calendars_for, current_and_next_school_years
 
 UID_DOMAIN = "alternance.imt-mines-albi.fr"
 # Where the periods at school take place (the LOCATION of their events).
@@ -210,7 +201,8 @@ class FeedState:
     """What a feed depends on, read in three queries (school years, apprentices with their
     people and the company-contact links, the calendar version), and its ETag: the feed
     (its token and creation), today's school years, the followed apprentices (id, option,
-    status, name) and the calendar version. Any change to one of them gives a new ETag."""
+    status, name, option's name: a follower's events show it) and the calendar version. Any
+    change to one of them gives a new ETag."""
 
     school_years: list[SchoolYear]
     apprenticeships: list[Apprenticeship]
@@ -230,7 +222,10 @@ class FeedState:
             feed.created_at.isoformat(),
             str(feed.user),
             [(y.pk, y.start_year, y.start_date.isoformat(), y.end_date.isoformat()) for y in school_years],
-            [(a.pk, a.option_id, a.status, a.apprentice_id, str(a.apprentice)) for a in apprenticeships],
+            [
+                (a.pk, a.option_id, a.option.name, a.status, a.apprentice_id, str(a.apprentice))
+                for a in apprenticeships
+            ],
             calendar_version(),
         ]
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
@@ -246,36 +241,3 @@ class FeedState:
         body = build_calendar(user, school_years=self.school_years, apprenticeships=self.apprenticeships)
         django_cache.set(key, zlib.compress(body, 1), FEED_CACHE_SECONDS)
         return body
-
-
-def weeks_from(
-    today: datetime.date, count: int | None, school_years: list[SchoolYear]
-) -> list[datetime.date]:
-    """`count` Mondays from this week on, or (None) every Monday of the current school year."""
-    if count is None and school_years:
-        return school_year_mondays(school_years[0].start_year)
-    monday = monday_before(today)
-    return [monday + datetime.timedelta(weeks=i) for i in range(count or 12)]
-
-
-def company_rows(
-    apprenticeships: list[Apprenticeship], mondays: list[datetime.date], school_years: list[SchoolYear]
-) -> tuple[list[ApprenticeCalendar], list[dict]]:
-    """The company table: one row per week, one cell per apprentice (week, TAPE sessions).
-    Apprentices sharing a calendar share its weeks and their sessions per week (computed once
-    in `calendars_for`): each cell is two dictionary look-ups."""
-    calendars = calendars_for(apprenticeships, school_years)
-    rows = []
-    for monday in mondays:
-        rows.append(
-            {
-                "monday": monday,
-                "friday": friday_of(monday),
-                "iso_week": monday.isocalendar()[1],
-                "cells": [
-                    {"week": calendar.week(monday), "sessions": calendar.sessions_in_week(monday)}
-                    for calendar in calendars
-                ],
-            }
-        )
-    return calendars, rows

@@ -14,7 +14,7 @@ from .selectors import next_return_to_school
 def calendar_panel(request, apprenticeship) -> dict | None:
     """Whoever sees the apprenticeship sees when the apprentice is next at school; the links
     go to the pages the user may open (school tutors and option leads too). Queries: school
-    years (1) and their weeks (1 per school year in the next 400 days)."""
+    years (1) and their weeks (1), the enrolments being prefetched by the page."""
     may_open = request.user.has_perm("planning.view_apprentice_calendar", apprenticeship)
     return {
         "next_return": next_return_to_school(apprenticeship, timezone.localdate()),

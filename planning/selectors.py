@@ -338,6 +338,39 @@ def calendar_of(
     return calendars_for([apprenticeship], school_years, **options)[0]
 
 
+def weeks_from(
+    today: datetime.date, count: int | None, school_years: list[SchoolYear]
+) -> list[datetime.date]:
+    """`count` Mondays from this week on, or (None) every Monday of the current school year."""
+    if count is None and school_years:
+        return school_year_mondays(school_years[0].start_year)
+    monday = monday_before(today)
+    return [monday + datetime.timedelta(weeks=i) for i in range(count or 12)]
+
+
+def company_rows(
+    apprenticeships: list[Apprenticeship], mondays: list[datetime.date], school_years: list[SchoolYear]
+) -> tuple[list[ApprenticeCalendar], list[dict]]:
+    """The company table: one row per week, one cell per apprentice (week, TAPE sessions).
+    Apprentices sharing a calendar share its weeks and their sessions per week (computed once
+    in `calendars_for`): each cell is two dictionary look-ups."""
+    calendars = calendars_for(apprenticeships, school_years)
+    rows = []
+    for monday in mondays:
+        rows.append(
+            {
+                "monday": monday,
+                "friday": friday_of(monday),
+                "iso_week": monday.isocalendar()[1],
+                "cells": [
+                    {"week": calendar.week(monday), "sessions": calendar.sessions_in_week(monday)}
+                    for calendar in calendars
+                ],
+            }
+        )
+    return calendars, rows
+
+
 # --- One apprentice (the API other apps call): thin wrappers over calendars_for ---------
 
 

@@ -113,3 +113,13 @@ def test_the_page_queries_do_not_grow_with_school_periods_or_dossiers(world, log
     # their weeks 1 each), whatever is in them
     assert len(response.context["panels"]) == 2
     assert len(after) == len(before)
+
+
+def test_the_page_reads_the_enrolments_once(world, login):
+    """The study year in the header and the calendar panel's next return share one read."""
+    client = login(world["scolarite"])
+    _detail(client, world.own)  # the session's save after signing in
+    with CaptureQueriesContext(connection) as queries:
+        _detail(client, world.own)
+    enrolments = [q["sql"] for q in queries.captured_queries if 'FROM "apprentissage_enrolment"' in q["sql"]]
+    assert len(enrolments) == 1, enrolments

@@ -64,7 +64,10 @@ def apprenticeship_detail(request, pk: int):
     apprenticeship = get_object_for_user_or_404(
         request.user,
         "apprentissage.view_apprenticeship",
-        Apprenticeship.objects.with_people().select_related("company_tutor__company_tutor_profile"),
+        # Enrolments prefetched: the study year and the calendar panel read them, one query.
+        Apprenticeship.objects.with_people()
+        .select_related("company_tutor__company_tutor_profile")
+        .with_enrolments(),
         pk=pk,
     )
     school_year = current_school_year()

@@ -16,7 +16,6 @@ from apprentissage.permissions import get_object_for_user_or_404
 from apprentissage.selectors import PERSON, followed_apprenticeships
 
 from .. import selectors
-from ..feeds import company_rows, current_and_next_school_years, weeks_from
 from ..weeks import monday_before
 
 COMPANY_WEEKS_SHOWN = 12
@@ -87,9 +86,11 @@ def company_calendar(request):
         .only("option", *(f"apprentice__{field}" for field in PERSON))
         .order_by("apprentice__last_name", "apprentice__first_name", "pk")
     )
-    school_years = current_and_next_school_years()
-    mondays = weeks_from(timezone.localdate(), None if whole_year else COMPANY_WEEKS_SHOWN, school_years)
-    _calendars, rows = company_rows(apprenticeships, mondays, school_years)
+    school_years = selectors.current_and_next_school_years()
+    mondays = selectors.weeks_from(
+        timezone.localdate(), None if whole_year else COMPANY_WEEKS_SHOWN, school_years
+    )
+    _calendars, rows = selectors.company_rows(apprenticeships, mondays, school_years)
     _render_cells(rows)
     return render(
         request,

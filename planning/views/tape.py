@@ -469,7 +469,8 @@ def tape_followup(request, pk: int):
     apprenticeship = get_object_for_user_or_404(
         request.user,
         "planning.view_apprentice_calendar",
-        Apprenticeship.objects.select_related("apprentice", "company", "cohort", "option"),
+        # Enrolments prefetched: `sessions_for` and `study_year_in` read them, one query for both.
+        Apprenticeship.objects.select_related("apprentice", "company", "cohort", "option").with_enrolments(),
         pk=pk,
     )
     today = timezone.localdate()

@@ -278,8 +278,27 @@ class TestConditionalGet:
     def test_a_new_apprentice_followed_gives_a_new_etag(self, client, tutor, apprenticeship, calendar_2a):
         feed = CalendarFeed.objects.create(user=tutor)
         first = self.get(client, feed)["ETag"]
-        f.ApprenticeshipFactory(company_tutor=tutor, cohort=apprenticeship.cohort)
-        assert self.get(client, feed, first).status_code == 200
+        newcomer = f.ApprenticeshipFactory(company_tutor=tutor, cohort=apprenticeship.cohort)
+        after = self.get(client, feed, first)
+        assert after.status_code == 200 and after["ETag"] != first
+        # the newcomer's school periods are in the rebuilt body (not a cached former one)
+        assert any(
+            uid.startswith(f"school-{newcomer.pk}-") for uid in events(Calendar.from_ical(after.content))
+        )
+
+    def test_an_option_renamed_gives_a_new_etag_and_body(self, client, tutor, apprenticeship, calendar_2a):
+        # A follower's events name the apprentice's option (DESCRIPTION): a renamed option
+        # must not leave the former name in a feed answered 304 or served from the cache.
+        feed = CalendarFeed.objects.create(user=tutor)
+        first = self.get(client, feed)
+        apprenticeship.option.name = "Génie industriel renommé"
+        apprenticeship.option.save()
+
+        after = self.get(client, feed, first["ETag"])
+
+        assert after.status_code == 200 and after["ETag"] != first["ETag"]
+        descriptions = [str(e["description"]) for e in Calendar.from_ical(after.content).walk("VEVENT")]
+        assert any("Génie industriel renommé" in text for text in descriptions)
 
 
 class TestFeedAddress:

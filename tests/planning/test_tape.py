@@ -391,6 +391,17 @@ class TestQueryCounts:
         # layout's own queries: 17 today, whatever the number of sessions.
         assert self.count(client, url) == small
 
+    def test_tape_followup_reads_the_enrolment_once(self, apprenticeship, year_2026, scolarite, login):
+        client = login(scolarite)
+        url = reverse("planning:tape_followup", args=[apprenticeship.pk])
+        past_session(year_2026)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.context["study_year"] == 2 and len(response.context["rows"]) == 1
+        enrolments = [q for q in queries.captured_queries if 'FROM "apprentissage_enrolment"' in q["sql"]]
+        assert len(enrolments) == 1, [q["sql"][:150] for q in enrolments]
+
     def test_my_tape_is_constant(self, apprenticeship, year_2026, scolarite, login):
         client = login(apprenticeship.apprentice)
         url = reverse("planning:my_tape")
