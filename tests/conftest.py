@@ -16,6 +16,7 @@ from recruitment.models import Candidate, Dossier
 from recruitment.services import start_dossier
 
 from . import factories as f
+from .demo_once import demo_loaded_once
 
 PERSONAS = [
     "anonymous",
@@ -137,3 +138,15 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(scope="module")
+def _demo_once(django_db_setup, django_db_blocker):
+    with demo_loaded_once(django_db_blocker):
+        yield
+
+
+@pytest.fixture
+def demo_data(_demo_once, db) -> None:
+    """The demo, loaded once per module that asks for it (see tests/demo_once.py); its load
+    time is measured by `make bench`, not here. Browser tests have their own (live server)."""

@@ -10,18 +10,7 @@ from apprentissage.enums import EnrolmentStatus, Role, StudyYear
 from apprentissage.models import Apprenticeship, Company, Enrolment, OutboxEmail, SchoolYear, User
 from apprentissage.selectors import roles_of
 
-from .demo_once import demo_loaded_once, load_demo
-
-
-@pytest.fixture(scope="module")
-def _demo_once(django_db_setup, django_db_blocker):
-    with demo_loaded_once(django_db_blocker):
-        yield
-
-
-@pytest.fixture
-def demo_data(_demo_once, db):
-    """The demo, loaded once for the module (see tests/demo_once.py)."""
+from .demo_once import load_demo
 
 
 def _counts():

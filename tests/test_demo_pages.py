@@ -11,8 +11,6 @@ from django.test import Client
 from apprentissage import demo
 from apprentissage.models import User
 
-from .demo_once import demo_loaded_once
-
 # Not pages of the portal's own (Django's admin, downloads), or leaving the session.
 SKIPPED = re.compile(r"^/(admin/|static/|media/|accounts/logout)|\.(xlsx|pdf|ics|csv)$|/pdf/")
 MAX_PAGES = 150  # per login
@@ -22,17 +20,6 @@ PER_SHAPE = 2  # pages of one shape (/apprentissages/<n>/, ?page=<n>) read per l
 def _shape(path: str, query: str) -> str:
     keys = sorted(part.split("=", 1)[0] for part in query.split("&") if part)
     return re.sub(r"\d+", "N", path) + "?" + "&".join(keys)
-
-
-@pytest.fixture(scope="module")
-def _demo_once(django_db_setup, django_db_blocker):
-    with demo_loaded_once(django_db_blocker):
-        yield
-
-
-@pytest.fixture
-def demo_data(_demo_once, db):
-    """The demo, loaded once for the module (see tests/demo_once.py)."""
 
 
 def crawl(client: Client, start: str = "/"):

@@ -13,20 +13,15 @@ from planning.enums import WeekKind as K
 from planning.models import CalendarEdit, CalendarWeek, TapeAttendance, TapeSession
 from planning.weeks import monday_of
 
-from ..demo_once import demo_loaded_once, load_demo
+from ..demo_once import load_demo
 
 COUNTED = (CalendarWeek, CalendarEdit, TapeSession, TapeAttendance)
 
 
-@pytest.fixture(scope="module")
-def _demo_once(django_db_setup, django_db_blocker):
-    with demo_loaded_once(django_db_blocker):
-        yield
-
-
 @pytest.fixture
 def demo_data(_demo_once, db):
-    """The demo, loaded once for the module (see tests/demo_once.py)."""
+    """The demo, loaded once for the module (tests/conftest.py), and its school years by start
+    year."""
     # The suite runs on 2026-11-24: the seed's 2025-2026 and the current 2026-2027.
     return {y.start_year: y for y in SchoolYear.objects.all()}
 

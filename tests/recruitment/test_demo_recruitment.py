@@ -4,7 +4,6 @@ transitions, with a candidate login and a company login that have something to d
 import datetime
 from collections import Counter
 
-import pytest
 from django.contrib.auth import authenticate
 from django.utils import timezone
 
@@ -15,21 +14,9 @@ from recruitment.models import Candidate, Dossier, MissionSheet
 from recruitment.selectors import places_left
 from recruitment.workflows import DOSSIER_WORKFLOW
 
-from ..demo_once import demo_loaded_once, load_demo
+from ..demo_once import load_demo
 
 COUNTED = (Candidate, Dossier, Signature, TransitionLog, Notification)
-
-
-@pytest.fixture(scope="module")
-def _demo_once(django_db_setup, django_db_blocker):
-    with demo_loaded_once(django_db_blocker):
-        yield
-
-
-@pytest.fixture
-def demo_data(_demo_once, db) -> None:
-    """The demo, loaded once for the module (see tests/demo_once.py); its load time is
-    measured by `make bench`, not here."""
 
 
 def _counts() -> dict[str, int]:
