@@ -67,6 +67,7 @@ lint: $(STAMP)
 
 messages: $(STAMP)
 	$(DEMO_ENV) $(PY) manage.py makemessages -l fr --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(PY) scripts/french_typography.py locale/fr/LC_MESSAGES/django.po
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

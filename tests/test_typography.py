@@ -3,7 +3,7 @@ one before « ; ! ? »), inside « guillemets », "1re" (never "1ère")
 "9 h 00". Checked in the French catalogue's translations, in the French text written
 straight into templates, and in the formats every date and time goes through.
 
-The catalogue is fixed by /work/i18n/typography.py (run on the merged catalogue)."""
+`make messages` fixes the catalogue with scripts/french_typography.py after makemessages."""
 
 import datetime
 import re
@@ -20,7 +20,7 @@ CATALOGUE = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 NBSP, NNBSP = "\u00a0", "\u202f"
 
 # A normal space where French wants a non-breaking one, and ordinals written the old way.
-BAD_SPACE = re.compile(r"(?<=\S)\x20[:;!?»]|«\x20")  # \x20: typography.py leaves this file as it is
+BAD_SPACE = re.compile(r"(?<=\S)\x20[:;!?»]|«\x20")  # \x20: french_typography.py leaves this file as it is
 BAD_ORDINAL = re.compile(r"\b1(?:ère|ere)s?\b|\b1er année|\b\d+(?:ème|eme)s?\b")
 
 
