@@ -320,3 +320,21 @@ LOGGING = {
 # Portal
 # Days after which an invitation not yet accepted shows up in scolarité's to-do list.
 INVITATION_REMINDER_DAYS = 7
+
+# LEA follow-up (PRACTICE.md §1–§3): the school's rules as settings with the field's defaults.
+# A fiche de liaison appears this many days before the return to school that ends its period.
+LEA_FICHE_OPENS_DAYS_BEFORE = env.int("LEA_FICHE_OPENS_DAYS_BEFORE", default=14)
+# The apprentice's part is due this many days after the return to school…
+LEA_FICHE_APPRENTICE_DAYS = env.int("LEA_FICHE_APPRENTICE_DAYS", default=5)
+# …and the company tutor's this many days after the apprentice submitted it.
+LEA_FICHE_TUTOR_DAYS = env.int("LEA_FICHE_TUTOR_DAYS", default=10)
+# Days after a missed due date: reminder, reminder, tell the school tutor, tell scolarité.
+LEA_REMINDER_DAYS = (3, 10)
+LEA_ESCALATE_SCHOOL_TUTOR_DAY = env.int("LEA_ESCALATE_SCHOOL_TUTOR_DAY", default=14)
+LEA_ESCALATE_SCOLARITE_DAY = env.int("LEA_ESCALATE_SCOLARITE_DAY", default=21)
+# A first visit within this many months of a 1A contract start; at least this many visits a year.
+LEA_FIRST_VISIT_MONTHS = env.int("LEA_FIRST_VISIT_MONTHS", default=3)
+LEA_VISITS_PER_YEAR = env.int("LEA_VISITS_PER_YEAR", default=1)
+# (month, day) defaults of the yearly dates scolarité may set per school year and study year.
+LEA_MISSIONS_DUE = (11, 15)  # the yearly missions description validated by
+LEA_SUBJECT_DUE = (1, 31)  # the project subject proposed by (end of the first semester)

@@ -36,6 +36,7 @@ urlpatterns = [
     path("healthz", pages.healthz, name="healthz"),
     path("recrutement/", include("recruitment.urls")),
     path("planning/", include("planning.urls")),
+    path("livret/", include("lea.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -159,3 +159,82 @@ def enrol_cohort_span(apprenticeships=None, school_years=None) -> None:
                     defaults={"study_year": study_year},
                 )
         apprenticeship.forget_enrolments()
+
+
+# The LEA
+
+
+class CompetencyBlockFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "lea.CompetencyBlock"
+
+    name = factory.Sequence(lambda n: f"Bloc {n}")
+    option = None
+
+
+class CompetencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "lea.Competency"
+
+    block = factory.SubFactory(CompetencyBlockFactory)
+    code = factory.Sequence(lambda n: f"c{n}")
+    label = factory.Sequence(lambda n: f"Compétence {n}")
+
+
+def _school_year_of(o):
+    return SchoolYearFactory(start_year=2026, enrolments=False)
+
+
+class FicheFactory(factory.django.DjangoModelFactory):
+    """A fiche of the company period before the return to school of Monday 30/11/2026 (not a
+    period of any planned calendar: tests that need the calendar use `lea.fiches.sync_fiches`)."""
+
+    class Meta:
+        model = "lea.Fiche"
+
+    apprenticeship = factory.SubFactory(ApprenticeshipFactory)
+    school_year = factory.LazyAttribute(_school_year_of)
+    study_year = factory.LazyAttribute(lambda o: o.apprenticeship.study_year_in(o.school_year) or 1)
+    number = factory.Sequence(lambda n: n + 1)
+    period_start = datetime.date(2026, 10, 5)
+    period_end = datetime.date(2026, 11, 27)
+    return_on = datetime.date(2026, 11, 30)
+    due_on = datetime.date(2026, 12, 4)
+    framework = factory.LazyFunction(
+        lambda: [
+            {"code": "conception", "label": "Concevoir une solution", "block": "Compétences communes"},
+            {"code": "projet", "label": "Conduire un projet", "block": "Compétences communes"},
+        ]
+    )
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "lea.Visit"
+
+    apprenticeship = factory.SubFactory(ApprenticeshipFactory)
+    school_year = factory.LazyAttribute(_school_year_of)
+    starts_at = factory.LazyFunction(
+        lambda: datetime.datetime(2026, 12, 8, 14, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=1)))
+    )
+    attendees = "L'apprenti, le tuteur entreprise, le tuteur école"
+
+
+class YearlyPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "lea.YearlyPlan"
+        django_get_or_create = ("apprenticeship", "school_year")
+
+    apprenticeship = factory.SubFactory(ApprenticeshipFactory)
+    school_year = factory.LazyAttribute(_school_year_of)
+    study_year = factory.LazyAttribute(lambda o: o.apprenticeship.study_year_in(o.school_year) or 1)
+
+
+class ProjectDossierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "lea.ProjectDossier"
+        django_get_or_create = ("apprenticeship", "school_year")
+
+    apprenticeship = factory.SubFactory(ApprenticeshipFactory)
+    school_year = factory.LazyAttribute(_school_year_of)
+    study_year = factory.LazyAttribute(lambda o: o.apprenticeship.study_year_in(o.school_year) or 1)
