@@ -1,3 +1,10 @@
-"""Filled by its area."""
+"""Stub: the URL names of this area, until it is built (see views/stubs.py)."""
 
-urlpatterns = []
+from django.urls import path
+
+from .stubs import not_built
+
+urlpatterns = [
+    path("referentiel/", not_built, name="framework"),
+    path("echeances/", not_built, name="deadlines"),
+]
