@@ -100,7 +100,8 @@ class Visit(VersionedDraft):
     def signed_content(self) -> dict:
         return {
             "apprenticeship": self.apprenticeship_id,
-            "starts_at": self.starts_at.isoformat(),
+            # In UTC: a form gives Paris time, the database gives UTC; the hash must not differ.
+            "starts_at": self.starts_at.astimezone(datetime.UTC).isoformat(),
             "mode": self.mode,
             "attendees": self.attendees,
             **self.report(),
