@@ -372,9 +372,11 @@ def _roles(ctx: DemoContext, booklets: list[_Booklet]) -> dict[str, int]:
     ]
     current = [b.apprenticeship for b in booklets if b.apprenticeship.study_year_in(ctx.current_year)]
     # Others (neither the personas' apprentice nor the school tutor's one to visit).
-    spare = [a for a in current if a.pk != demo.pk and a not in others_of_tutor[:1]]
+    spare = [a for a in current if a.pk != demo.pk and a not in others_of_tutor[:2]]
     return {
         "to_visit": others_of_tutor[0].pk if others_of_tutor else None,
+        # The demo school tutor's fiche to acknowledge (countersigned, not acknowledged yet).
+        "to_acknowledge": others_of_tutor[1].pk if len(others_of_tutor) > 1 else None,
         "returned": spare[1].pk,
         "concern": spare[6].pk,
     }
@@ -475,6 +477,8 @@ def _fiche_scenario(ctx, booklet, fiche, roles, *, latest: int) -> str:
         return "returned"
     if a.pk == roles["concern"] and is_latest:
         return "concern"
+    if a.pk == roles["to_acknowledge"] and is_latest:
+        return "countersigned"
     if not is_latest:
         return "acknowledged" if booklet.index % 4 else "countersigned"
     if fiche.due_on >= today:
@@ -596,6 +600,17 @@ def _fiche_trail(ctx, writer, booklet, fiche, scenario) -> None:
             fiche, "countersign", F.SUBMITTED, F.COUNTERSIGNED, a.company_tutor, fiche.countersigned_at
         )
         writer.sign(fiche, a.company_tutor, FICHE_PURPOSE, fiche.countersigned_at)
+    if fiche.concern:
+        # The school tutor was told at once (and has read it).
+        Notification.objects.create(
+            recipient=_school_tutor(a),
+            title=f"Inquiétude signalée par le tuteur entreprise de {a.apprentice.get_full_name()}",
+            url=reverse("lea:fiche_detail", args=[fiche.pk]),
+            message=fiche.concern_reason,
+            created_at=fiche.countersigned_at,
+            emailed_at=fiche.countersigned_at,
+            read_at=fiche.countersigned_at + _days(1) if fiche.acknowledged_at else None,
+        )
     if fiche.acknowledged_at:
         writer.log(
             fiche,

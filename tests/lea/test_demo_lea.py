@@ -151,6 +151,10 @@ def test_the_demo_school_tutor_has_a_visit_to_plan_and_a_report_to_write(demo_da
     )
     assert to_report.state == VisitState.PLANNED and to_report.starts_at < timezone.now()
     assert not to_report.overall_assessment and not to_report.risk
+    # A countersigned fiche of one of theirs to acknowledge.
+    assert Fiche.objects.filter(
+        apprenticeship__school_tutor=tutor, school_year=current, state=FicheState.COUNTERSIGNED
+    ).exists()
     # And a planned visit still to come, somewhere in the demo.
     assert Visit.objects.filter(state=VisitState.PLANNED, starts_at__gt=timezone.now()).exists()
 
@@ -232,6 +236,10 @@ def test_2026_2027_has_late_returned_and_concerned_fiches(demo_data):
     concern = fiches.get(concern=True)
     assert concern.state in FicheState.done() and concern.concern_reason
     _assert_validly_signed(concern, concern.apprenticeship.company_tutor)
+    school_tutor = concern.apprenticeship.school_tutor or concern.apprenticeship.option.lead
+    assert Notification.objects.filter(
+        recipient=school_tutor, url=reverse("lea:fiche_detail", args=[concern.pk])
+    ).exists()
     # Everything the demo says happened, happened before now.
     now = timezone.now()
     assert not fiches.filter(submitted_at__gt=now).exists()
