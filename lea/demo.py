@@ -665,7 +665,7 @@ def _visit(ctx, writer, a, school_year, tutor, day, rng, *, reported) -> Visit:
     year = day.year - (day.month == 1)
     christmas = (datetime.date(year, 12, 19), datetime.date(year + 1, 1, 4))
     if christmas[0] <= day < christmas[1]:
-        day = christmas[1]  # nobody visits a company during the Christmas closure
+        day = christmas[1] + _days(rng.randint(0, 12))  # no visit during the Christmas closure
     while day.weekday() >= 5:
         day += _days(1)
     starts = _at(day, rng.choice((9, 10, 14, 15)), rng.choice((0, 30)))
