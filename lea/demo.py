@@ -258,8 +258,8 @@ class _Booklet:
 
 @dataclass
 class _Writer:
-    ctx: DemoContext
-    now: datetime.datetime
+    """Transition logs and signatures, written in bulk once the documents are saved."""
+
     logs: list[TransitionLog] = field(default_factory=list)
     signatures: list[tuple[object, object, str, datetime.datetime]] = field(default_factory=list)
     content_types: dict = field(default_factory=dict)
@@ -330,7 +330,7 @@ def load(ctx: DemoContext) -> None:
         .filter(cohort__entry_year__lte=ctx.current_year.start_year)
         .order_by("apprentice__email")
     )
-    writer = _Writer(ctx, now=timezone.now())
+    writer = _Writer()
     booklets = [_Booklet(a, a.apprentice.email, i) for i, a in enumerate(apprenticeships)]
     roles = _roles(ctx, booklets)
     _load_fiches(ctx, writer, booklets, roles)
