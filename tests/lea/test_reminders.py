@@ -215,7 +215,7 @@ def test_the_beat_task_sends_them(world, fiche, settings):
     assert len(sent(fiche)) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_runs_send_each_reminder_once(world, fiche):
     require_postgresql()
     barrier = threading.Barrier(4)

@@ -163,3 +163,15 @@ def test_the_reminders_link_works_for_a_tutor_signing_in_by_code(
     assert response.status_code == 302 and response["Location"] == link
     if page_built:
         assert client.get(link).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_clicks_at_the_same_moment_send_once(world):
+    from tests.concurrency import logged_in_clients, post_at_once, require_postgresql
+
+    require_postgresql()
+    fiche = f.FicheFactory(apprenticeship=world.own)
+    responses = post_at_once(logged_in_clients(world["scolarite"]), url("fiche", fiche), {})
+    assert {r.status_code for r in responses} == {302}
+    assert len(manual(fiche)) == 1
+    assert Notification.objects.filter(recipient=world["apprentice"]).count() == 1
