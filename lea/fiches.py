@@ -152,19 +152,17 @@ def sync_fiches(
     today: datetime.date | None = None,
 ) -> dict[str, int]:
     """Make the fiches de liaison follow the calendar, for `apprenticeships` (default: every
-    current one) enrolled (or repeating) in the current and next school years (or those
-    given). Idempotent; the calendars of all apprentices are read in a constant number of
-    queries, and a run with nothing to change writes nothing.
+    current one) enrolled (or repeating) in the current and next school years (those of
+    `school_years` only, when given). Idempotent; the calendars of all apprentices are read
+    in a constant number of queries, and a run with nothing to change writes nothing.
 
     Side effects: new fiches (the option's framework frozen on them); unstarted fiches moved
     (their history records it) or cancelled through the fiche workflow (audited)."""
     today = today or timezone.localdate()
-    if school_years is None:
-        targets, needed = _school_years(today)
-    else:
-        targets = sorted(school_years, key=lambda y: y.start_year)
-        starts = {y.start_year for y in targets}
-        needed = list(SchoolYear.objects.filter(start_year__in=starts | {s - 1 for s in starts}))
+    targets, needed = _school_years(today)
+    if school_years is not None:  # only those still to come: a past year's fiches are history
+        wanted = {y.pk for y in school_years}
+        targets = [y for y in targets if y.pk in wanted]
     counts = {"created": 0, "moved": 0, "cancelled": 0}
     if not targets:
         return counts

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
-from apprentissage.enums import StaffRole
+from apprentissage.enums import ApprenticeshipStatus, StaffRole
 from apprentissage.models import User
 from apprentissage.notifications import notify
 
@@ -250,8 +250,8 @@ def _record(document, *, step, due_on, recipient, sent_by=None) -> Reminder:
 
 
 def _candidates(today: datetime.date) -> list:
-    """The documents whose party is late by the first reminder's day at least (three queries,
-    plus one per kind of yearly date)."""
+    """The documents of current apprenticeships whose party may be late by the first
+    reminder's day (three queries; the yearly dates are read by `DueDates`)."""
     first_day = steps()[0][1]
     late_by = today - datetime.timedelta(days=first_day)
     people = (
@@ -261,12 +261,19 @@ def _candidates(today: datetime.date) -> list:
         "apprenticeship__option__lead",
         "school_year",
     )
-    fiches = Fiche.objects.filter(
-        Q(state__in=FicheState.with_apprentice(), due_on__lte=late_by)
-        | Q(state=FicheState.SUBMITTED, tutor_due_on__lte=late_by)
-    ).select_related(*people)
-    plans = YearlyPlan.objects.exclude(state=PlanState.VALIDATED).select_related(*people)
-    projects = ProjectDossier.objects.exclude(state=ProjectState.VALIDATED).select_related(*people)
+    current = Q(apprenticeship__status__in=[ApprenticeshipStatus.PENDING, ApprenticeshipStatus.ACTIVE])
+    fiches = (
+        Fiche.objects.filter(current)
+        .filter(
+            Q(state__in=FicheState.with_apprentice(), due_on__lte=late_by)
+            | Q(state=FicheState.SUBMITTED, tutor_due_on__lte=late_by)
+        )
+        .select_related(*people)
+    )
+    plans = YearlyPlan.objects.filter(current).exclude(state=PlanState.VALIDATED).select_related(*people)
+    projects = (
+        ProjectDossier.objects.filter(current).exclude(state=ProjectState.VALIDATED).select_related(*people)
+    )
     return [*fiches, *plans, *projects]
 
 
@@ -332,8 +339,8 @@ def send_reminders(today: datetime.date | None = None) -> dict[str, int]:
             notify(
                 [person],
                 title=ngettext(
-                    "%(count)d follow-up document is three weeks late",
-                    "%(count)d follow-up documents are three weeks late",
+                    "%(count)d follow-up document still late after every reminder",
+                    "%(count)d follow-up documents still late after every reminder",
                     count,
                 )
                 % {"count": count},

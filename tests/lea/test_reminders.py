@@ -239,3 +239,28 @@ def test_concurrent_runs_send_each_reminder_once(world, fiche):
     assert not errors
     assert len(sent(fiche)) == 1
     assert len(notes(world["apprentice"])) == 1
+
+
+def test_no_reminder_once_the_apprenticeship_ended(world, fiche):
+    from apprentissage.enums import ApprenticeshipStatus
+
+    world.own.status = ApprenticeshipStatus.TERMINATED
+    world.own.save()
+    with on("2026-11-23"):
+        send_reminders()
+    assert sent(fiche) == []
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_a_run_reads_a_constant_number_of_queries(world, count, django_assert_num_queries):
+    for _ in range(count):
+        apprenticeship = f.ApprenticeshipFactory(option=world.own.option)
+        f.FicheFactory(apprenticeship=apprenticeship, due_on=d("2026-11-20"))
+        f.YearlyPlanFactory(apprenticeship=apprenticeship, state=PlanState.SUBMITTED)
+        f.ProjectDossierFactory(apprenticeship=apprenticeship)
+    with on("2026-11-23"):
+        send_reminders()
+        # Everything sent already: fiches, plans, projects, the missions' and the subject's
+        # dates set by scolarité, the reminders sent.
+        with django_assert_num_queries(6):
+            assert sum(send_reminders().values()) == 0

@@ -270,3 +270,13 @@ def test_constant_queries_whatever_the_number_of_apprentices(
     # the fiches in place.
     with django_assert_num_queries(5):
         sync_fiches(today=TODAY)
+
+
+def test_a_past_school_years_calendar_change_makes_no_fiche(
+    world, calendar_2a, django_capture_on_commit_callbacks
+):
+    from apprentissage.models import SchoolYear
+
+    with django_capture_on_commit_callbacks(execute=True):
+        plan(SchoolYear.objects.get(start_year=2025), 1, {38: K.RENTREE, 45: K.SCHOOL, 49: K.SCHOOL})
+    assert Fiche.objects.count() == 0  # 2025-2026 is over: its periods are history
