@@ -280,3 +280,31 @@ def test_a_past_school_years_calendar_change_makes_no_fiche(
     with django_capture_on_commit_callbacks(execute=True):
         plan(SchoolYear.objects.get(start_year=2025), 1, {38: K.RENTREE, 45: K.SCHOOL, 49: K.SCHOOL})
     assert Fiche.objects.count() == 0  # 2025-2026 is over: its periods are history
+
+
+def test_a_broker_down_loses_nothing_the_daily_run_catches_up(
+    world, calendar_2a, django_capture_on_commit_callbacks
+):
+    from apprentissage.celery import app
+
+    def _reset_pools():  # forget connections pooled for another broker address
+        app._pool = None
+        if "amqp" in app.__dict__:
+            app.amqp._producer_pool = None
+
+    apprenticeship = f.ApprenticeshipFactory(enrolments=False, option=world.own.option)
+    previous = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:9/0")  # nobody listens
+    _reset_pools()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):  # the enrolment is saved all the same
+            Enrolment.objects.create(apprenticeship=apprenticeship, school_year=calendar_2a, study_year=2)
+    finally:
+        app.conf.update(task_always_eager=previous[0], broker_url=previous[1])
+        _reset_pools()
+    assert fiches_of(apprenticeship) == []
+
+    from lea.tasks import sync_fiches as daily
+
+    daily.delay()
+    assert len(fiches_of(apprenticeship)) == 2
