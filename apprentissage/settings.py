@@ -267,6 +267,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apprentissage.send_daily_digests",
         "schedule": crontab(hour=7, minute=30),
     },
+    # The LEA: fiches de liaison follow the calendar, then reminders (before the digest).
+    "lea-sync-fiches": {
+        "task": "lea.sync_fiches",
+        "schedule": crontab(hour=5, minute=0),
+    },
+    "lea-send-reminders": {
+        "task": "lea.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # Security

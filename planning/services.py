@@ -12,6 +12,7 @@ from apprentissage.models import Option, SchoolYear
 
 from .enums import WeekKind
 from .models import CalendarEdit, CalendarWeek
+from .signals import send_calendar_changed
 from .weeks import iso_week, school_year_mondays
 
 
@@ -90,6 +91,7 @@ def set_week_kinds(
         return None
     for study_year, monday, kind in effective:
         _write(school_year, study_year, option, monday, kind)
+    send_calendar_changed(school_year)
     return CalendarEdit.objects.create(
         school_year=school_year, made_by=actor, description=description[:255], previous=previous
     )
@@ -117,6 +119,7 @@ def undo_last_edit(*, school_year: SchoolYear, actor) -> CalendarEdit | None:
         )
     edit.undone_at = timezone.now()
     edit.save(update_fields=["undone_at"])
+    send_calendar_changed(school_year)
     return edit
 
 
