@@ -195,7 +195,7 @@ def annotate_due_dates(plans: list[YearlyPlan]) -> None:
 def versions_with_changes(document, model, fields) -> list:
     """The document's submitted versions, newest first, each with `changes` since the one before."""
     versions = list(document.versions.select_related("submitted_by", "decided_by").order_by("-number"))
-    for version, previous in zip(versions, [*versions[1:], None], strict=True):
+    for version, previous in zip(versions, [*versions[1:], None], strict=False):
         version.previous = previous
         version.changes = changes_between(model, fields, previous and previous.content, version.content)
     return versions
