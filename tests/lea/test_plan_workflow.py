@@ -219,7 +219,6 @@ def test_a_form_opened_before_submission_is_refused(world, login, plan):
 
     fill(plan, **COMPLETE_PLAN)
     read = plan.version
-    apply_transition(PLAN_WORKFLOW, plan, "send_back", actor=None, by_system=False) if False else None
     apply_transition(PLAN_WORKFLOW, plan, "submit", actor=world["company_tutor"])
     YearlyPlan.objects.filter(pk=plan.pk).update(state="returned")  # sent back meanwhile
 
