@@ -33,6 +33,13 @@ def bump_version(ctx: TransitionContext) -> None:
     ctx.obj.save(update_fields=["version"])
 
 
+def record_on_latest_version(document, *, decision: str, actor, remarks: str) -> None:
+    """The decision on the latest submitted version (a document put in its state otherwise,
+    e.g. by an import, has none: the audit trail alone then records it)."""
+    if document.versions.exists():
+        drafts.record_decision(document, decision=decision, actor=actor, remarks=remarks)
+
+
 def snapshot_submission(ctx: TransitionContext) -> None:
     version = drafts.snapshot_version(ctx.obj, ctx.actor)
     notify(
@@ -45,7 +52,7 @@ def snapshot_submission(ctx: TransitionContext) -> None:
 
 def record_decision(decision: str):
     def effect(ctx: TransitionContext) -> None:
-        drafts.record_decision(ctx.obj, decision=decision, actor=ctx.actor, remarks=ctx.comment)
+        record_on_latest_version(ctx.obj, decision=decision, actor=ctx.actor, remarks=ctx.comment)
         apprenticeship = ctx.obj.apprenticeship
         if decision == "validated":
             title = _("Yearly missions validated: %(plan)s")

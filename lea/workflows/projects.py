@@ -19,7 +19,7 @@ from lea.models import ProjectDossier
 from lea.projects import ENDORSEMENT_PURPOSE, project_is_complete
 from lea.rules import is_apprentice, is_company_tutor, is_school_tutor
 
-from .plans import bump_version
+from .plans import bump_version, record_on_latest_version
 
 apprentice = Actor(is_apprentice, q=lambda user: Q(apprenticeship__apprentice=user), when=is_an_apprentice)
 company_tutor = Actor(
@@ -50,7 +50,7 @@ def propose_subject(ctx: TransitionContext) -> None:
 
 
 def tutor_sends_back(ctx: TransitionContext) -> None:
-    drafts.record_decision(ctx.obj, decision="returned", actor=ctx.actor, remarks=ctx.comment)
+    record_on_latest_version(ctx.obj, decision="returned", actor=ctx.actor, remarks=ctx.comment)
     notify(
         [ctx.obj.apprenticeship.apprentice],
         title=_("Project dossier sent back by the company tutor: %(project)s") % {"project": ctx.obj},
@@ -73,7 +73,7 @@ def validate(ctx: TransitionContext) -> None:
     project = ctx.obj
     project.validated_at = timezone.now()
     project.save(update_fields=["validated_at"])
-    drafts.record_decision(project, decision="validated", actor=ctx.actor, remarks=ctx.comment)
+    record_on_latest_version(project, decision="validated", actor=ctx.actor, remarks=ctx.comment)
     apprenticeship = project.apprenticeship
     notify(
         [apprenticeship.apprentice, apprenticeship.company_tutor],
@@ -85,7 +85,7 @@ def validate(ctx: TransitionContext) -> None:
 def school_tutor_sends_back(ctx: TransitionContext) -> None:
     project = ctx.obj
     void_signatures(project, by=ctx.actor, reason=ctx.comment)
-    drafts.record_decision(project, decision="returned", actor=ctx.actor, remarks=ctx.comment)
+    record_on_latest_version(project, decision="returned", actor=ctx.actor, remarks=ctx.comment)
     apprenticeship = project.apprenticeship
     notify(
         [apprenticeship.apprentice, apprenticeship.company_tutor],
