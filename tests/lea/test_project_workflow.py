@@ -328,3 +328,46 @@ def test_todos_follow_the_dossier(world, project):
 
     fill(project, state="endorsed")
     assert url in _urls(world["school_tutor"]) and url not in _urls(world["company_tutor"])
+
+
+# Bad input
+
+
+def test_a_title_over_the_limit_is_refused_nothing_saved(world, login, project):
+    response = login(world["apprentice"]).post(
+        reverse("lea:project_edit", args=[project.pk]),
+        {**COMPLETE_PROJECT, "title": "x" * 301, "version": project.version},
+    )
+
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode()
+    project.refresh_from_db()
+    assert project.title == "" and project.context == ""
+
+
+def test_an_unknown_confidentiality_is_refused(world, login, project):
+    response = login(world["apprentice"]).post(
+        reverse("lea:project_edit", args=[project.pk]),
+        {**COMPLETE_PROJECT, "confidentiality": "secret", "version": project.version},
+    )
+
+    assert response.status_code == 200
+    assert ProjectDossier.objects.get(pk=project.pk).title == ""
+
+
+def test_an_unknown_action_is_refused(world, login, project):
+    response = fire(login(world["apprentice"]), project, "publish")
+
+    assert response.status_code == 404
+    assert ProjectDossier.objects.get(pk=project.pk).state == "draft"
+
+
+def test_a_second_click_on_submit_is_already_done(world, login, project):
+    fill(project, **COMPLETE_PROJECT)
+    client = login(world["apprentice"])
+    assert fire(client, project, "submit").status_code == 302
+
+    response = fire(client, project, "submit")
+
+    assert response.status_code == 409
+    assert ProjectDossier.objects.get(pk=project.pk).versions.count() == 1
