@@ -1,9 +1,12 @@
 """`ensure_yearly_documents`: one yearly plan and one project dossier per enrolled
 apprenticeship and school year, at its study year, idempotent, constant queries."""
 
+import html
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from apprentissage.enums import EnrolmentStatus
 from apprentissage.models import Enrolment
@@ -116,3 +119,23 @@ def test_constant_queries_5_vs_40(world):
     assert YearlyPlan.objects.filter(school_year=school_year).count() == 45
     # Everything exists now: three reads inside the savepoint, nothing written.
     assert _queries(many, school_year) == 2 + 3
+
+
+@pytest.mark.parametrize(
+    "study_year,level,expectation",
+    [
+        (1, ExpectedLevel.TECHNICIAN, "la dimension technique prime"),
+        (2, ExpectedLevel.ASSISTANT_ENGINEER, "technique et managériale équilibrées"),
+        (3, ExpectedLevel.JUNIOR_ENGINEER, "la dimension managériale prime"),
+    ],
+)
+def test_each_study_year_has_its_level_and_the_form_shows_its_expectation(
+    world, login, study_year, level, expectation
+):
+    Enrolment.objects.filter(apprenticeship=world.own, school_year=year()).update(study_year=study_year)
+    plan, _project = documents_of(world.own)
+
+    response = login(world["company_tutor"]).get(reverse("lea:plan_edit", args=[plan.pk]))
+
+    assert plan.level == level
+    assert expectation in html.unescape(response.content.decode())
