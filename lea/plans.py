@@ -192,12 +192,27 @@ def annotate_due_dates(plans: list[YearlyPlan]) -> None:
         plan.late = plan_is_late(plan, plan.due)
 
 
+def readable(model, fields, content: dict) -> dict:
+    """A version's content as people read it: choices by their label, nothing for None."""
+    shown = {}
+    for name in fields:
+        value = content.get(name)
+        choices = dict(model._meta.get_field(name).flatchoices)
+        shown[name] = "" if value is None else str(choices.get(value, value))
+    return shown
+
+
 def versions_with_changes(document, model, fields) -> list:
     """The document's submitted versions, newest first, each with `changes` since the one before."""
     versions = list(document.versions.select_related("submitted_by", "decided_by").order_by("-number"))
     for version, previous in zip(versions, [*versions[1:], None], strict=False):
         version.previous = previous
-        version.changes = changes_between(model, fields, previous and previous.content, version.content)
+        version.changes = changes_between(
+            model,
+            fields,
+            previous and readable(model, fields, previous.content),
+            readable(model, fields, version.content),
+        )
     return versions
 
 
@@ -213,4 +228,5 @@ def changes_since(document, model, fields, read_version) -> list[dict]:
         return []
     read = current.history.filter(version=read_version).order_by("-history_date").first()
     before = {name: getattr(read, name) for name in fields} if read else {}
-    return changes_between(model, fields, before, {name: getattr(current, name) for name in fields})
+    now = {name: getattr(current, name) for name in fields}
+    return changes_between(model, fields, readable(model, fields, before), readable(model, fields, now))

@@ -369,3 +369,19 @@ def test_plans_to_review_constant_queries_5_vs_50(world, login):
 
     assert few == many
     assert str(YearlyPlan.objects.filter(state="submitted").count()) == "50"
+
+
+def test_changes_read_choices_by_their_label(world, login, submitted):
+    from apprentissage.workflow import apply_transition
+    from lea.workflows.plans import PLAN_WORKFLOW
+
+    apply_transition(PLAN_WORKFLOW, submitted, "send_back", actor=world["option_lead"], comment="Famille ?")
+    fill(submitted, family="studies")
+    apply_transition(PLAN_WORKFLOW, submitted, "submit", actor=world["apprentice"])
+
+    page = login(world["option_lead"]).get(reverse("lea:plan_detail", args=[submitted.pk])).content.decode()
+
+    with translation.override("fr"):
+        studies = str(dict(YearlyPlan._meta.get_field("family").flatchoices)["studies"])
+    assert html.escape(studies) in page
+    assert ">studies<" not in page and "− studies" not in page
