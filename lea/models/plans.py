@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from apprentissage.drafts import SubmittedVersion, VersionedDraft
 from apprentissage.enums import StudyYear
+from apprentissage.signatures import FrozenDocument
 from lea.enums import Confidentiality, DeadlineKind, PlanState, ProjectState
 from recruitment.enums import ExpectedLevel, MissionFamily
 
@@ -91,6 +92,12 @@ class YearlyPlan(VersionedDraft):
     def content(self) -> dict:
         return {name: getattr(self, name) for name in self.CONTENT_FIELDS}
 
+    def ensure_editable(self) -> None:
+        if self.state not in (PlanState.DRAFT, PlanState.RETURNED):
+            raise FrozenDocument(
+                _("The description is with the option lead or validated: it can no longer be changed.")
+            )
+
 
 class YearlyPlanVersion(SubmittedVersion):
     plan = models.ForeignKey(YearlyPlan, on_delete=models.PROTECT, related_name="versions")
@@ -169,6 +176,12 @@ class ProjectDossier(VersionedDraft):
 
     def content(self) -> dict:
         return {name: getattr(self, name) for name in (*self.APPRENTICE_FIELDS, *self.TUTOR_FIELDS)}
+
+    def ensure_editable(self) -> None:
+        """Written while a draft or with the company tutor; frozen once endorsed (signed)."""
+        if self.state not in (ProjectState.DRAFT, ProjectState.RETURNED, ProjectState.SUBMITTED):
+            raise FrozenDocument(_("The dossier has been endorsed: it can no longer be changed."))
+        super().ensure_editable()
 
     def signed_content(self) -> dict:
         return {"document": "project_dossier", "apprenticeship": self.apprenticeship_id, **self.content()}
