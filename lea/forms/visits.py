@@ -6,6 +6,7 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout, Submit
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +56,13 @@ class ScheduleFields(forms.Form):
             self.add_error("location", _("Give the address of the visit, or the link of the video call."))
 
 
+def _bound_duration(form) -> None:
+    """A visit lasts from a quarter of an hour to a working day."""
+    field = form.fields["duration_minutes"]
+    field.validators += [MinValueValidator(15), MaxValueValidator(480)]
+    field.widget.attrs.update(min=15, max=480, step=15)
+
+
 PLAN_FIELDS = ["duration_minutes", "mode", "location", "attendees"]
 
 
@@ -77,8 +85,7 @@ class PlanVisitForm(ScheduleFields, forms.ModelForm):
     def __init__(self, *args, apprenticeship, **kwargs):
         super().__init__(*args, **kwargs)
         self.apprenticeship = apprenticeship
-        self.fields["duration_minutes"].min_value = 15
-        self.fields["duration_minutes"].max_value = 480
+        _bound_duration(self)
         if not self.is_bound:
             company = apprenticeship.company
             self.initial.setdefault("location", f"{company.address}, {company.postal_code} {company.city}")
@@ -112,8 +119,7 @@ class EditVisitForm(ScheduleFields, VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["duration_minutes"].min_value = 15
-        self.fields["duration_minutes"].max_value = 480
+        _bound_duration(self)
         if not self.is_bound:
             local = timezone.localtime(self.instance.starts_at, paris())
             self.initial["day"], self.initial["time"] = local.date(), local.time().replace(second=0)
