@@ -419,7 +419,11 @@ def visit_gaps(apprenticeships, school_year: SchoolYear, today: datetime.date | 
             if not in_time and apprenticeship.contract_start <= today:
                 gap.first_visit_due = due
                 gap.reasons.append(
-                    _("No first visit within %(months)d months of the contract start (by %(date)s)")
+                    (
+                        _("No first visit within %(months)d months of the contract start (by %(date)s)")
+                        if due < today
+                        else _("First visit due by %(date)s: none planned by then")
+                    )
                     % {"months": months, "date": due.strftime("%d/%m/%Y")}
                 )
         if study_year and len(this_year) < per_year:
