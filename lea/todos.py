@@ -47,7 +47,8 @@ def school_tutor_visit_todos(user):
         return []
     items = [
         TodoItem(
-            title=_("Write and sign the report of the visit of %(name)s") % {"name": visit.apprenticeship.apprentice},
+            title=_("Write and sign the report of the visit of %(name)s")
+            % {"name": visit.apprenticeship.apprentice},
             url=reverse("lea:visit_report", args=[visit.pk]),
         )
         for visit in Visit.objects.filter(

@@ -346,7 +346,8 @@ def tell_report_signed(ctx) -> None:
     apprenticeship = visit.apprenticeship
     notify(
         [apprenticeship.apprentice, apprenticeship.company_tutor],
-        title=_("The report of your company visit is available: %(name)s") % {"name": apprenticeship.apprentice},
+        title=_("The report of your company visit is available: %(name)s")
+        % {"name": apprenticeship.apprentice},
         url=_detail_url(visit),
         message=_("Read it and add your comment if you wish; the agreed actions are in your to-dos."),
     )
@@ -381,7 +382,9 @@ class VisitGap:
         return bool(self.first_visit_due or self.missing_yearly)
 
 
-def visit_gaps(apprenticeships, school_year: SchoolYear, today: datetime.date | None = None) -> list[VisitGap]:
+def visit_gaps(
+    apprenticeships, school_year: SchoolYear, today: datetime.date | None = None
+) -> list[VisitGap]:
     """Each of `apprenticeships` with what it misses in `school_year`: a first visit within
     `LEA_FIRST_VISIT_MONTHS` of the start of a 1A contract (none held or planned by then),
     and `LEA_VISITS_PER_YEAR` visits (held or planned) in the school year. Cancelled visits
@@ -390,7 +393,10 @@ def visit_gaps(apprenticeships, school_year: SchoolYear, today: datetime.date | 
     apprenticeships = list(apprenticeships)
     if not apprenticeships:
         return []
-    if not all(hasattr(a, "_prefetched_objects_cache") and "enrolments" in a._prefetched_objects_cache for a in apprenticeships):
+    if not all(
+        hasattr(a, "_prefetched_objects_cache") and "enrolments" in a._prefetched_objects_cache
+        for a in apprenticeships
+    ):
         prefetch_related_objects(apprenticeships, "enrolments")
     by_apprenticeship = defaultdict(list)
     rows = Visit.objects.filter(apprenticeship__in=[a.pk for a in apprenticeships]).exclude(

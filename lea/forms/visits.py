@@ -148,7 +148,11 @@ class ReportForm(VersionedForm):
         model = Visit
         fields = list(REPORT_FIELDS)
         widgets = {
-            **{name: forms.Textarea(attrs={"rows": 3}) for name in REPORT_FIELDS if name not in ("risk", "next_visit_on")},
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in REPORT_FIELDS
+                if name not in ("risk", "next_visit_on")
+            },
             "risk": forms.RadioSelect,
             "next_visit_on": DATE_WIDGET,
         }
@@ -187,9 +191,10 @@ class ActionForm(forms.ModelForm):
         due_on = self.cleaned_data["due_on"]
         visit_day = timezone.localtime(self.visit.starts_at, paris()).date()
         if due_on and due_on <= visit_day:
-            raise forms.ValidationError(_("An agreed action is due after the visit (%(date)s).") % {
-                "date": visit_day.strftime("%d/%m/%Y")
-            })
+            raise forms.ValidationError(
+                _("An agreed action is due after the visit (%(date)s).")
+                % {"date": visit_day.strftime("%d/%m/%Y")}
+            )
         return due_on
 
 

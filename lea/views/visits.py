@@ -28,7 +28,9 @@ from lea.workflows.visits import VISIT_WORKFLOW
 
 def get_visit(request, pk):
     """The visit `pk` if the user may read it, else 404 (every visit page starts here)."""
-    return get_object_for_user_or_404(request.user, "lea.view_visit", services.visible_visits(request.user), pk=pk)
+    return get_object_for_user_or_404(
+        request.user, "lea.view_visit", services.visible_visits(request.user), pk=pk
+    )
 
 
 def _detail_url(visit) -> str:
@@ -205,7 +207,9 @@ def visit_comment(request, pk: int):
 def visit_ics(request, pk: int):
     """The visit as a calendar file, to add it by hand (METHOD:PUBLISH, the invitation's UID)."""
     visit = get_visit(request, pk)
-    response = HttpResponse(services.visit_calendar(visit, "PUBLISH"), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        services.visit_calendar(visit, "PUBLISH"), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="visite-{visit.pk}.ics"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -228,7 +232,12 @@ def action_done(request, pk: int):
     )
     visit = action.visit
     if not request.user.has_perm("lea.mark_action_done", action):
-        return refuse(request, _("Only the owner of the action or the school tutor may mark it done."), 403, _page(request, visit.pk))
+        return refuse(
+            request,
+            _("Only the owner of the action or the school tutor may mark it done."),
+            403,
+            _page(request, visit.pk),
+        )
     if services.mark_action_done(action=action, actor=request.user):
         messages.success(request, _("Action marked done."))
     else:

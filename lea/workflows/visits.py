@@ -65,7 +65,9 @@ VISIT_WORKFLOW = Workflow(
         ),
     ],
     state_texts={
-        V.REPORTED: gettext_lazy("The report is signed: the apprentice and the company tutor may comment on it."),
+        V.REPORTED: gettext_lazy(
+            "The report is signed: the apprentice and the company tutor may comment on it."
+        ),
         V.CANCELLED: gettext_lazy("The visit was cancelled."),
     },
 )

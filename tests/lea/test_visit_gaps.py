@@ -135,7 +135,11 @@ class TestMissingVisitsPage:
 
     def test_scolarite_sees_everyone_missing(self, world, login, first_year):
         response = login(world["scolarite"]).get(reverse("lea:missing_visits"))
-        assert {gap.apprenticeship for gap in response.context["gaps"]} == {world.own, world.other, first_year}
+        assert {gap.apprenticeship for gap in response.context["gaps"]} == {
+            world.own,
+            world.other,
+            first_year,
+        }
 
     def test_an_apprentice_with_a_visit_this_year_is_not_listed(self, world, login):
         f.VisitFactory(apprenticeship=world.own)

@@ -74,7 +74,10 @@ class TestPlan:
             assert event.decoded("DTEND") - event.decoded("DTSTART") == datetime.timedelta(minutes=90)
             assert str(event["ORGANIZER"]) == f"mailto:{world['school_tutor'].email}"
             attendees = {str(a) for a in event["ATTENDEE"]}
-            assert attendees == {f"mailto:{world['apprentice'].email}", f"mailto:{world['company_tutor'].email}"}
+            assert attendees == {
+                f"mailto:{world['apprentice'].email}",
+                f"mailto:{world['company_tutor'].email}",
+            }
             assert "Aéro Tarn" in str(event["LOCATION"])
 
     def test_the_invitation_is_mailed_at_once_even_to_a_digest_reader(self, world, planned):
@@ -85,15 +88,21 @@ class TestPlan:
         (attachment,) = sent[0].attachments
         assert attachment[0] == "invitation.ics"
         assert attachment[2].startswith("text/calendar")
-        assert not Notification.objects.filter(recipient=world["company_tutor"], emailed_at__isnull=True).exists()
+        assert not Notification.objects.filter(
+            recipient=world["company_tutor"], emailed_at__isnull=True
+        ).exists()
 
-    def test_scolarite_may_plan_and_the_school_tutor_is_told(self, world, login, django_capture_on_commit_callbacks):
+    def test_scolarite_may_plan_and_the_school_tutor_is_told(
+        self, world, login, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             response = plan(login(world["scolarite"]), world)
         assert response.status_code == 302
         assert invitations(world["school_tutor"].email)
 
-    @pytest.mark.parametrize("persona", ["apprentice", "company_tutor", "company_contact", "option_lead", "outsider"])
+    @pytest.mark.parametrize(
+        "persona", ["apprentice", "company_tutor", "company_contact", "option_lead", "outsider"]
+    )
     def test_others_may_not_plan(self, world, login, persona):
         assert plan(login(world[persona]), world).status_code == 404
         assert not Visit.objects.exists()
@@ -110,7 +119,11 @@ class TestBadInput:
         [
             ({"day": "2028-11-10"}, "day", fr("No school year of the portal holds this date.")),
             ({"day": "2025-08-20"}, "day", fr("No school year of the portal holds this date.")),
-            ({"location": ""}, "location", fr("Give the address of the visit, or the link of the video call.")),
+            (
+                {"location": ""},
+                "location",
+                fr("Give the address of the visit, or the link of the video call."),
+            ),
             ({"attendees": "x" * 501}, "attendees", "500"),
             ({"duration_minutes": 5}, "duration_minutes", "15"),
             ({"mode": "teleport"}, "mode", "valide"),
@@ -139,7 +152,9 @@ class TestReschedule:
         data = {**PLAN, "version": visit.version, **changes}
         return client.post(reverse("lea:visit_edit", args=[visit.pk]), data)
 
-    def test_a_new_date_raises_the_sequence_and_resends(self, world, login, planned, django_capture_on_commit_callbacks):
+    def test_a_new_date_raises_the_sequence_and_resends(
+        self, world, login, planned, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             response = self.edit(login(world["school_tutor"]), planned, day="2026-12-10", time="09:30")
         assert response.status_code == 302
@@ -149,7 +164,9 @@ class TestReschedule:
         assert str(event_of(first)["UID"]) == str(event_of(second)["UID"])
         assert second["METHOD"] == "REQUEST"
         assert event_of(second)["SEQUENCE"] == 1
-        assert event_of(second).decoded("DTSTART") == datetime.datetime(2026, 12, 10, 8, 30, tzinfo=datetime.UTC)
+        assert event_of(second).decoded("DTSTART") == datetime.datetime(
+            2026, 12, 10, 8, 30, tzinfo=datetime.UTC
+        )
 
     def test_changing_the_people_present_alone_sends_nothing(self, world, login, planned):
         sent = OutboxEmail.objects.count()
@@ -178,7 +195,9 @@ class TestCancel:
     def cancel(self, client, visit, reason):
         return client.post(reverse("lea:visit_transition", args=[visit.pk, "cancel"]), {"comment": reason})
 
-    def test_cancelling_sends_a_cancel_with_the_same_uid(self, world, login, planned, django_capture_on_commit_callbacks):
+    def test_cancelling_sends_a_cancel_with_the_same_uid(
+        self, world, login, planned, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             response = self.cancel(login(world["school_tutor"]), planned, "L'entreprise ferme cette semaine.")
         assert response.status_code == 302
@@ -213,7 +232,10 @@ class TestIcsAndFeeds:
         calendar = Calendar.from_ical(response.content)
         assert calendar["METHOD"] == "PUBLISH"
         assert str(event_of(calendar)["UID"]) == f"visit-{planned.pk}@alternance.imt-mines-albi.fr"
-        assert login(world["company_contact"]).get(reverse("lea:visit_ics", args=[planned.pk])).status_code == 404
+        assert (
+            login(world["company_contact"]).get(reverse("lea:visit_ics", args=[planned.pk])).status_code
+            == 404
+        )
 
     def feed(self, client, user, etag=None):
         feed, _ = CalendarFeed.objects.get_or_create(user=user, revoked_at=None)
@@ -224,7 +246,9 @@ class TestIcsAndFeeds:
         return [e for e in Calendar.from_ical(response.content).walk("VEVENT") if "visit" in str(e["UID"])]
 
     @pytest.mark.parametrize("persona", ["apprentice", "company_tutor", "school_tutor"])
-    def test_the_visit_is_in_the_feeds_of_the_apprentice_and_the_tutors(self, world, client, planned, persona):
+    def test_the_visit_is_in_the_feeds_of_the_apprentice_and_the_tutors(
+        self, world, client, planned, persona
+    ):
         (event,) = self.visit_events(self.feed(client, world[persona]))
         assert str(event["UID"]) == f"visit-feed-{planned.pk}@alternance.imt-mines-albi.fr"
         assert event.decoded("DTSTART") == datetime.datetime(2026, 12, 8, 13, 0, tzinfo=datetime.UTC)
@@ -239,7 +263,10 @@ class TestIcsAndFeeds:
         etag = first["ETag"]
         assert self.feed(client, apprentice, etag).status_code == 304
         data = {**PLAN, "version": planned.version, "day": "2026-12-15"}
-        assert login(world["school_tutor"]).post(reverse("lea:visit_edit", args=[planned.pk]), data).status_code == 302
+        assert (
+            login(world["school_tutor"]).post(reverse("lea:visit_edit", args=[planned.pk]), data).status_code
+            == 302
+        )
         client.logout()
         changed = self.feed(client, apprentice, etag)
         assert changed.status_code == 200

@@ -53,7 +53,11 @@ def management(total=0, initial=0) -> dict:
 def action_rows(*rows) -> dict:
     data = management(total=len(rows))
     for i, (description, owner, due) in enumerate(rows):
-        data |= {f"actions-{i}-description": description, f"actions-{i}-owner_role": owner, f"actions-{i}-due_on": due}
+        data |= {
+            f"actions-{i}-description": description,
+            f"actions-{i}-owner_role": owner,
+            f"actions-{i}-due_on": due,
+        }
     return data
 
 
@@ -113,9 +117,15 @@ class TestWriteAndSign:
         signature = valid_signature(visit)
         assert signature.signer == world["school_tutor"]
         assert signature.content_sha256 == content_hash(visit)
-        assert ["Rédiger la note de cadrage du projet", "apprentice", "2026-12-18"] in visit.signed_content()["actions"]
+        assert ["Rédiger la note de cadrage du projet", "apprentice", "2026-12-18"] in visit.signed_content()[
+            "actions"
+        ]
         assert TransitionLog.objects.filter(object_id=visit.pk, transition="sign_report").exists()
-        told = set(Notification.objects.filter(url=reverse("lea:visit_detail", args=[visit.pk])).values_list("recipient", flat=True))
+        told = set(
+            Notification.objects.filter(url=reverse("lea:visit_detail", args=[visit.pk])).values_list(
+                "recipient", flat=True
+            )
+        )
         assert {world["apprentice"].pk, world["company_tutor"].pk} <= told
 
     def test_the_page_shows_the_signature_and_its_verification_code(self, world, login, signed):
@@ -208,7 +218,10 @@ class TestBadInput:
     @pytest.mark.parametrize("risk", ["amber", "red"])
     def test_an_amber_or_red_risk_needs_its_reason(self, world, login, visit, risk):
         response = self.refused(world, login, visit, report={"risk": risk, "risk_reason": " "})
-        assert fr("Give the reason for an amber or red risk status.") in response.context["form"].errors["risk_reason"]
+        assert (
+            fr("Give the reason for an amber or red risk status.")
+            in response.context["form"].errors["risk_reason"]
+        )
 
     def test_a_text_over_its_limit(self, world, login, visit):
         response = self.refused(world, login, visit, report={"progress": "x" * 4001})
@@ -241,19 +254,29 @@ class TestComments:
         return client.post(reverse("lea:visit_comment", args=[visit.pk]), {"body": body, **extra})
 
     @pytest.mark.parametrize("persona", ["apprentice", "company_tutor"])
-    def test_the_apprentice_and_the_tutor_comment_without_changing_the_report(self, world, login, signed, persona):
+    def test_the_apprentice_and_the_tutor_comment_without_changing_the_report(
+        self, world, login, signed, persona
+    ):
         before = (signed.report(), signed.signed_content(), signed.version)
         response = self.comment(
-            login(world[persona]), signed, "D'accord avec le compte rendu.", overall_assessment="Changé", risk="red"
+            login(world[persona]),
+            signed,
+            "D'accord avec le compte rendu.",
+            overall_assessment="Changé",
+            risk="red",
         )
         assert response.status_code == 302
         signed.refresh_from_db()
         assert (signed.report(), signed.signed_content(), signed.version) == before
         assert VisitComment.objects.get(visit=signed).author == world[persona]
         assert verify(valid_signature(signed).verification_code).content_unchanged
-        assert Notification.objects.filter(recipient=world["school_tutor"], url__contains="#commentaires").exists()
+        assert Notification.objects.filter(
+            recipient=world["school_tutor"], url__contains="#commentaires"
+        ).exists()
 
-    @pytest.mark.parametrize(("persona", "status"), [("school_tutor", 403), ("option_lead", 403), ("company_contact", 404)])
+    @pytest.mark.parametrize(
+        ("persona", "status"), [("school_tutor", 403), ("option_lead", 403), ("company_contact", 404)]
+    )
     def test_others_may_not_comment(self, world, login, signed, persona, status):
         assert self.comment(login(world[persona]), signed, "Non").status_code == status
         assert not VisitComment.objects.exists()
@@ -301,11 +324,16 @@ class TestActionTodos:
 
     def test_the_school_tutor_may_mark_it_done(self, world, login, signed):
         action = signed.actions.get(owner_role="company_tutor")
-        assert login(world["school_tutor"]).post(reverse("lea:action_done", args=[action.pk])).status_code == 302
+        assert (
+            login(world["school_tutor"]).post(reverse("lea:action_done", args=[action.pk])).status_code == 302
+        )
         action.refresh_from_db()
         assert action.done_by == world["school_tutor"]
 
-    @pytest.mark.parametrize(("persona", "status"), [("company_tutor", 403), ("option_lead", 403), ("company_contact", 404), ("outsider", 404)])
+    @pytest.mark.parametrize(
+        ("persona", "status"),
+        [("company_tutor", 403), ("option_lead", 403), ("company_contact", 404), ("outsider", 404)],
+    )
     def test_others_may_not(self, world, login, signed, persona, status):
         action = signed.actions.get(owner_role="apprentice")
         assert login(world[persona]).post(reverse("lea:action_done", args=[action.pk])).status_code == status
@@ -314,7 +342,10 @@ class TestActionTodos:
 
     def test_a_held_visit_without_report_is_a_todo_of_the_school_tutor(self, world, visit):
         titles = self.titles(world["school_tutor"])
-        assert any(str(world["apprentice"]) in t and "/compte-rendu/" in i.url for t, i in zip(titles, todos_for(world["school_tutor"]), strict=True))
+        assert any(
+            str(world["apprentice"]) in t and "/compte-rendu/" in i.url
+            for t, i in zip(titles, todos_for(world["school_tutor"]), strict=True)
+        )
 
     def test_the_todos_cost_the_same_for_5_or_50_actions(self, world):
         from django.db import connection
@@ -326,7 +357,11 @@ class TestActionTodos:
             for _ in range(n):
                 v = f.VisitFactory(apprenticeship=world.own, starts_at=HELD, state=VisitState.REPORTED)
                 VisitAction.objects.create(
-                    visit=v, description="x", owner_role="apprentice", owner=world["apprentice"], due_on=datetime.date(2027, 1, 5)
+                    visit=v,
+                    description="x",
+                    owner_role="apprentice",
+                    owner=world["apprentice"],
+                    due_on=datetime.date(2027, 1, 5),
                 )
 
         make(5)

@@ -43,9 +43,9 @@ PLAN = {
 
 def _planned(w, apprenticeship=None) -> Visit:
     apprenticeship = apprenticeship or w.own
-    return Visit.objects.filter(apprenticeship=apprenticeship, state=VisitState.PLANNED).first() or f.VisitFactory(
-        apprenticeship=apprenticeship
-    )
+    return Visit.objects.filter(
+        apprenticeship=apprenticeship, state=VisitState.PLANNED
+    ).first() or f.VisitFactory(apprenticeship=apprenticeship)
 
 
 def _held(w) -> Visit:
@@ -103,7 +103,12 @@ CASES.add(
         lambda w: reverse("lea:visit_plan", args=[w.other.pk]),
         expect(404, scolarite=200, admin=200),
     ),
-    Case("lea:visit_detail", "own", lambda w: reverse("lea:visit_detail", args=[_planned(w).pk]), expect(404, **READERS)),
+    Case(
+        "lea:visit_detail",
+        "own",
+        lambda w: reverse("lea:visit_detail", args=[_planned(w).pk]),
+        expect(404, **READERS),
+    ),
     Case(
         "lea:visit_detail",
         "someone else's",
@@ -121,7 +126,15 @@ CASES.add(
         "lea:visit_edit",
         "post",
         lambda w: reverse("lea:visit_edit", args=[_planned(w).pk]),
-        expect(404, apprentice=302, company_tutor=302, option_lead=302, school_tutor=302, scolarite=302, admin=302),
+        expect(
+            404,
+            apprentice=302,
+            company_tutor=302,
+            option_lead=302,
+            school_tutor=302,
+            scolarite=302,
+            admin=302,
+        ),
         method="post",
         data=lambda w: {**PLAN, "version": _planned(w).version},
         unchanged=_state(_planned),
@@ -130,13 +143,29 @@ CASES.add(
         "lea:visit_report",
         "",
         lambda w: reverse("lea:visit_report", args=[_held(w).pk]),
-        expect(404, apprentice=302, company_tutor=302, option_lead=302, scolarite=302, admin=302, school_tutor=200),
+        expect(
+            404,
+            apprentice=302,
+            company_tutor=302,
+            option_lead=302,
+            scolarite=302,
+            admin=302,
+            school_tutor=200,
+        ),
     ),
     Case(
         "lea:visit_report",
         "post",
         lambda w: reverse("lea:visit_report", args=[_held(w).pk]),
-        expect(404, apprentice=302, company_tutor=302, option_lead=302, scolarite=302, admin=302, school_tutor=302),
+        expect(
+            404,
+            apprentice=302,
+            company_tutor=302,
+            option_lead=302,
+            scolarite=302,
+            admin=302,
+            school_tutor=302,
+        ),
         method="post",
         data=lambda w: {
             **COMPLETE,
@@ -145,13 +174,23 @@ CASES.add(
             "actions-TOTAL_FORMS": "0",
             "actions-INITIAL_FORMS": "0",
         },
-        unchanged=lambda w: Visit.objects.filter(pk=_held(w).pk).values_list("overall_assessment", "version").get(),
+        unchanged=lambda w: (
+            Visit.objects.filter(pk=_held(w).pk).values_list("overall_assessment", "version").get()
+        ),
     ),
     Case(
         "lea:visit_transition",
         "sign_report",
         lambda w: reverse("lea:visit_transition", args=[_held(w).pk, "sign_report"]),
-        expect(404, apprentice=403, company_tutor=403, option_lead=403, scolarite=403, admin=403, school_tutor=302),
+        expect(
+            404,
+            apprentice=403,
+            company_tutor=403,
+            option_lead=403,
+            scolarite=403,
+            admin=403,
+            school_tutor=302,
+        ),
         method="post",
         data=lambda w: {
             "typed_name": f"{w.own.school_tutor.first_name} {w.own.school_tutor.last_name}",
@@ -163,7 +202,15 @@ CASES.add(
         "lea:visit_transition",
         "cancel",
         lambda w: reverse("lea:visit_transition", args=[_planned(w).pk, "cancel"]),
-        expect(404, apprentice=403, company_tutor=403, option_lead=403, school_tutor=302, scolarite=302, admin=302),
+        expect(
+            404,
+            apprentice=403,
+            company_tutor=403,
+            option_lead=403,
+            school_tutor=302,
+            scolarite=302,
+            admin=302,
+        ),
         method="post",
         data=lambda w: {"comment": "Reportée"},
         unchanged=_state(_planned),
@@ -172,18 +219,41 @@ CASES.add(
         "lea:visit_comment",
         "post",
         lambda w: reverse("lea:visit_comment", args=[_reported(w).pk]),
-        expect(404, apprentice=302, company_tutor=302, school_tutor=403, option_lead=403, scolarite=403, admin=403),
+        expect(
+            404,
+            apprentice=302,
+            company_tutor=302,
+            school_tutor=403,
+            option_lead=403,
+            scolarite=403,
+            admin=403,
+        ),
         method="post",
         data=lambda w: {"body": "Merci."},
         unchanged=lambda w: VisitComment.objects.count(),
     ),
-    Case("lea:visit_ics", "", lambda w: reverse("lea:visit_ics", args=[_planned(w).pk]), expect(404, **READERS)),
-    Case("lea:visit_pdf", "", lambda w: reverse("lea:visit_pdf", args=[_reported(w).pk]), expect(404, **READERS)),
+    Case(
+        "lea:visit_ics", "", lambda w: reverse("lea:visit_ics", args=[_planned(w).pk]), expect(404, **READERS)
+    ),
+    Case(
+        "lea:visit_pdf",
+        "",
+        lambda w: reverse("lea:visit_pdf", args=[_reported(w).pk]),
+        expect(404, **READERS),
+    ),
     Case(
         "lea:action_done",
         "the apprentice's action",
         lambda w: reverse("lea:action_done", args=[_reported(w).actions.get().pk]),
-        expect(404, apprentice=302, school_tutor=302, company_tutor=403, option_lead=403, scolarite=403, admin=403),
+        expect(
+            404,
+            apprentice=302,
+            school_tutor=302,
+            company_tutor=403,
+            option_lead=403,
+            scolarite=403,
+            admin=403,
+        ),
         method="post",
         unchanged=lambda w: list(VisitAction.objects.values_list("done_at", flat=True)),
     ),
