@@ -284,3 +284,22 @@ class TestIcsAndFeeds:
     def test_a_visit_of_another_apprentice_stays_out(self, world, client):
         f.VisitFactory(apprenticeship=world.other)
         assert self.visit_events(self.feed(client, world["school_tutor"])) == []
+
+    def test_the_feed_costs_the_same_for_1_or_10_visits(self, world, client):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        cache.clear()
+        school_tutor = world["school_tutor"]
+        f.VisitFactory(apprenticeship=world.own)
+        CalendarFeed.objects.create(user=school_tutor)
+        with CaptureQueriesContext(connection) as one:
+            assert len(self.visit_events(self.feed(client, school_tutor))) == 1
+        for _ in range(9):
+            f.VisitFactory(
+                apprenticeship=f.ApprenticeshipFactory(cohort=world.own.cohort, school_tutor=school_tutor)
+            )
+        cache.clear()
+        with CaptureQueriesContext(connection) as ten:
+            assert len(self.visit_events(self.feed(client, school_tutor))) == 10
+        assert len(one) == len(ten)
