@@ -211,6 +211,15 @@ class TestCancel:
             assert event_of(cancel)["SEQUENCE"] == 1
             assert str(event_of(cancel)["STATUS"]) == "CANCELLED"
 
+    def test_the_page_of_a_cancelled_visit_shows_why_and_no_more_actions(self, world, login, planned):
+        self.cancel(login(world["school_tutor"]), planned, "L'entreprise ferme cette semaine.")
+        response = login(world["apprentice"]).get(reverse("lea:visit_detail", args=[planned.pk]))
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "L&#x27;entreprise ferme cette semaine." in text
+        assert reverse("lea:visit_ics", args=[planned.pk]) not in text
+        assert response.context["trail"][0].transition == "cancel"
+
     def test_a_reason_is_required(self, world, login, planned):
         response = self.cancel(login(world["school_tutor"]), planned, "")
         assert response.status_code == 400
