@@ -8,6 +8,6 @@ menu_entry(
     _("Missing company visits"),
     "lea:missing_visits",
     permission="lea.view_missing_visits",
-    order=60,
+    order=65,
     group="lea",
 )

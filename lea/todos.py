@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apprentissage.dashboard import TodoItem, todo_provider
-from apprentissage.models import SchoolYear
-from apprentissage.rules import tutors_at_school
+from apprentissage.rules import is_an_apprentice, tutors_at_school, tutors_in_a_company
 
 # Company visits ------------------------------------------------------------------------
 
@@ -17,11 +16,13 @@ VISIT_TODOS_LIMIT = 20  # actions listed one by one, at most
 
 @todo_provider
 def visit_action_todos(user):
-    """The agreed actions of signed visit reports that `user` owns and has not marked done
-    (one query)."""
+    """The agreed actions of signed visit reports that `user` owns and has not marked done:
+    one query, asked only of those who may own one (user facts, no query of their own)."""
     from lea.visits import open_actions_of
 
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not (
+        is_an_apprentice(user) or tutors_in_a_company(user) or tutors_at_school(user)
+    ):
         return []
     actions = open_actions_of(user).order_by("due_on", "pk")[:VISIT_TODOS_LIMIT]
     return [
@@ -37,11 +38,12 @@ def visit_action_todos(user):
 
 @todo_provider
 def school_tutor_visit_todos(user):
-    """A school tutor's reports to write (visits held, not signed: one query) and the count
-    of their apprentices without a visit this school year (`visit_gaps`: three queries)."""
+    """A school tutor's reports to write (visits held, not signed: one query) and how many of
+    their apprentices have no visit this school year (`apprentices_without_a_visit`: one
+    query; the first-visit rule of 1A is on the missing-visits page)."""
     from lea.enums import VisitState
     from lea.models import Visit
-    from lea.visits import apprenticeships_for_visit_rules, visit_gaps
+    from lea.visits import apprentices_without_a_visit
 
     if not getattr(user, "is_authenticated", False) or not tutors_at_school(user):  # a user fact
         return []
@@ -57,21 +59,17 @@ def school_tutor_visit_todos(user):
         .select_related("apprenticeship__apprentice")
         .order_by("starts_at", "pk")[:VISIT_TODOS_LIMIT]
     ]
-    school_year = SchoolYear.objects.current()
-    if school_year:
-        mine = apprenticeships_for_visit_rules(user).filter(school_tutor=user)
-        count = sum(1 for gap in visit_gaps(mine, school_year) if gap.missing)
-        if count:
-            items.append(
-                TodoItem(
-                    title=ngettext(
-                        "%(count)d apprentice without a visit this year",
-                        "%(count)d apprentices without a visit this year",
-                        count,
-                    )
-                    % {"count": count},
-                    url=reverse("lea:missing_visits"),
-                    count=count,
+    if count := apprentices_without_a_visit(user):
+        items.append(
+            TodoItem(
+                title=ngettext(
+                    "%(count)d apprentice without a visit this year",
+                    "%(count)d apprentices without a visit this year",
+                    count,
                 )
+                % {"count": count},
+                url=reverse("lea:missing_visits"),
+                count=count,
             )
+        )
     return items

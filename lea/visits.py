@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -442,6 +443,29 @@ def visit_gaps(
             )
         gaps.append(gap)
     return gaps
+
+
+def apprentices_without_a_visit(user, today: datetime.date | None = None) -> int:
+    """How many of the school tutor `user`'s current apprentices, enrolled in today's school
+    year, have fewer than `LEA_VISITS_PER_YEAR` visits (held or planned) in it: one query (the
+    school year is a subquery), the count `visit_gaps` gives for its yearly rule."""
+    today = today or timezone.localdate()
+    current_year = SchoolYear.objects.filter(start_date__lte=today).order_by("-start_date").values("pk")[:1]
+    visits = (
+        Visit.objects.filter(apprenticeship=OuterRef("pk"), school_year=Subquery(current_year))
+        .exclude(state=VisitState.CANCELLED)
+        .order_by()
+        .values("apprenticeship")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Apprenticeship.objects.current()
+        .filter(school_tutor=user, enrolments__school_year=Subquery(current_year))
+        .annotate(visits_this_year=Coalesce(Subquery(visits), 0))
+        .filter(visits_this_year__lt=settings.LEA_VISITS_PER_YEAR)
+        .count()
+    )
 
 
 def apprenticeships_for_visit_rules(user) -> QuerySet[Apprenticeship]:

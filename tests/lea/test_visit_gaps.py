@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from apprentissage.dashboard import todos_for
 from apprentissage.models import SchoolYear
+from apprentissage.rules import tutors_at_school
 from lea.enums import VisitState
 from lea.visits import visit_gaps
 
@@ -181,3 +182,44 @@ class TestTodoLine:
 
     def test_not_for_an_apprentice(self, world):
         assert not [i for i in todos_for(world["apprentice"]) if i.url == reverse("lea:missing_visits")]
+
+    def test_the_count_agrees_with_visit_gaps_and_costs_one_query(self, world, year, first_year):
+        from lea.visits import apprentices_without_a_visit
+
+        f.VisitFactory(apprenticeship=first_year, state=VisitState.CANCELLED)
+        with CaptureQueriesContext(connection) as queries:
+            count = apprentices_without_a_visit(world["school_tutor"], TODAY)
+        gaps = visit_gaps([world.own, first_year], year, TODAY)
+        assert count == sum(gap.missing_yearly for gap in gaps) == 2
+        assert len(queries) == 1
+
+    def test_the_school_tutors_todos_cost_the_same_for_5_or_50_apprentices(self, world):
+        from lea.todos import school_tutor_visit_todos, visit_action_todos
+
+        tutor = world["school_tutor"]
+
+        def make(n):
+            for i in range(n):
+                a = f.ApprenticeshipFactory(
+                    school_tutor=tutor, cohort=f.CohortFactory(entry_year=2024 + i % 3)
+                )
+                if i % 2:
+                    f.VisitFactory(apprenticeship=a, starts_at=at("2026-11-02"))
+
+        def count():
+            tutor_again = type(tutor).objects.get(pk=tutor.pk)
+            tutors_at_school_fact = __import__(
+                "apprentissage.rules", fromlist=["tutors_at_school"]
+            ).tutors_at_school
+            tutors_at_school_fact(tutor_again)  # the user's facts: asked once per request by the page
+            with CaptureQueriesContext(connection) as queries:
+                items = [*school_tutor_visit_todos(tutor_again), *visit_action_todos(tutor_again)]
+            return items, len(queries)
+
+        make(4)
+        small, small_queries = count()
+        make(45)
+        large, large_queries = count()
+        # reports to write, the count of apprentices without a visit, the agreed actions
+        assert small_queries == large_queries == 3
+        assert small[-1].count < large[-1].count
