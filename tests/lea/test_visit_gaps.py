@@ -208,10 +208,7 @@ class TestTodoLine:
 
         def count():
             tutor_again = type(tutor).objects.get(pk=tutor.pk)
-            tutors_at_school_fact = __import__(
-                "apprentissage.rules", fromlist=["tutors_at_school"]
-            ).tutors_at_school
-            tutors_at_school_fact(tutor_again)  # the user's facts: asked once per request by the page
+            tutors_at_school(tutor_again)  # the user's facts: asked once per request by the page
             with CaptureQueriesContext(connection) as queries:
                 items = [*school_tutor_visit_todos(tutor_again), *visit_action_todos(tutor_again)]
             return items, len(queries)
