@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from apprentissage.drafts import save_draft
@@ -420,8 +421,9 @@ def visit_gaps(
             last_visit=max((s for _y, s in visits if s <= now), default=None),
             next_visit=min((s for _y, s in visits if s > now), default=None),
         )
-        if study_year == 1:
-            due = apprenticeship.contract_start + relativedelta(months=months)
+        due = apprenticeship.contract_start + relativedelta(months=months)
+        # The first months of the contract, when they end in this school year (not a repeated 1A).
+        if study_year == 1 and due >= school_year.start_date:
             in_time = any(timezone.localtime(s, paris()).date() <= due for _y, s in visits)
             if not in_time and apprenticeship.contract_start <= today:
                 gap.first_visit_due = due
@@ -438,7 +440,11 @@ def visit_gaps(
             gap.reasons.append(
                 _("No visit this school year")
                 if not this_year
-                else _("%(count)d visit(s) this school year, %(expected)d expected")
+                else ngettext(
+                    "%(count)d visit this school year, %(expected)d expected",
+                    "%(count)d visits this school year, %(expected)d expected",
+                    len(this_year),
+                )
                 % {"count": len(this_year), "expected": per_year}
             )
         gaps.append(gap)

@@ -98,6 +98,13 @@ class TestRules:
         gap = gap_of(world.own, year)
         assert gap.missing_yearly and gap.visits_this_year == 1
 
+    def test_a_repeated_1a_is_not_asked_a_first_visit_again(self, world, year):
+        repeating = f.ApprenticeshipFactory(cohort=f.CohortFactory(entry_year=2025), enrolments=False)
+        f.EnrolmentFactory(apprenticeship=repeating, school_year=year, study_year=1)
+        f.VisitFactory(apprenticeship=repeating)
+        gap = gap_of(repeating, year)
+        assert gap.study_year == 1 and not gap.missing
+
     def test_not_enrolled_this_year_misses_nothing(self, world, year):
         lone = f.ApprenticeshipFactory(enrolments=False)
         assert not gap_of(lone, year).missing
