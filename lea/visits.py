@@ -104,6 +104,29 @@ def why_not_signable(visit: Visit, today: datetime.date | None = None) -> str | 
     return None
 
 
+def schedule_history(visit: Visit) -> list[dict]:
+    """When the visit was planned and each time its date, duration, mode or place changed, by
+    whom (from its django-simple-history records: one query), oldest first."""
+    records = list(visit.history.select_related("history_user").order_by("history_date", "history_id"))
+    entries, previous = [], None
+    for record in records:
+        when = timezone.localtime(record.starts_at, paris())
+        if previous is None:
+            text = _("Planned for %(date)s") % {"date": when.strftime("%d/%m/%Y %H:%M")}
+        elif record.sequence != previous.sequence and record.state == VisitState.PLANNED:
+            text = _("Moved to %(date)s (%(mode)s%(place)s); invitation updated") % {
+                "date": when.strftime("%d/%m/%Y %H:%M"),
+                "mode": record.get_mode_display().lower(),
+                "place": f", {record.location}" if record.location else "",
+            }
+        else:
+            previous = record
+            continue
+        entries.append({"at": record.history_date, "by": record.history_user, "text": text})
+        previous = record
+    return entries
+
+
 def open_actions_of(user) -> QuerySet[VisitAction]:
     """Actions agreed at a signed visit, owned by `user`, not done yet."""
     return VisitAction.objects.filter(

@@ -62,6 +62,7 @@ def _detail_context(request, visit) -> dict:
         "signatures": list(signatures_of(visit)),
         "verification_url": request.build_absolute_uri(reverse("signature_verification")),
         "trail": history_of(VISIT_WORKFLOW, visit),
+        "schedule_history": services.schedule_history(visit),
         "next_step": VISIT_WORKFLOW.next_step(visit),
         "visit_actions": transition_actions(user, VISIT_WORKFLOW, visit),
         "blocked": services.why_not_signable(visit) if visit.state == "planned" else None,

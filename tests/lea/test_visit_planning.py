@@ -168,6 +168,13 @@ class TestReschedule:
             2026, 12, 10, 8, 30, tzinfo=datetime.UTC
         )
 
+    def test_the_page_shows_when_it_was_planned_and_moved_by_whom(self, world, login, planned):
+        self.edit(login(world["school_tutor"]), planned, day="2026-12-10", time="09:30")
+        response = login(world["apprentice"]).get(reverse("lea:visit_detail", args=[planned.pk]))
+        entries = response.context["schedule_history"]
+        assert [e["by"] for e in entries] == [world["school_tutor"], world["school_tutor"]]
+        assert "08/12/2026 14:00" in entries[0]["text"] and "10/12/2026 09:30" in entries[1]["text"]
+
     def test_changing_the_people_present_alone_sends_nothing(self, world, login, planned):
         sent = OutboxEmail.objects.count()
         response = self.edit(login(world["school_tutor"]), planned, attendees="L'apprenti seul")
