@@ -260,13 +260,20 @@ def _send_invitation(visit: Visit, *, method: str, title: str, actor) -> None:
         recipients,
         title=title % {"name": apprenticeship.apprentice},
         url=_detail_url(visit),
-        message=_("On %(date)s at %(time)s, %(mode)s%(place)s.")
-        % {
-            "date": when.strftime("%d/%m/%Y"),
-            "time": when.strftime("%H:%M"),
-            "mode": visit.get_mode_display().lower(),
-            "place": f" — {visit.location}" if visit.location else "",
-        },
+        message=" ".join(
+            [
+                _("On %(date)s at %(time)s, %(mode)s%(place)s.")
+                % {
+                    "date": when.strftime("%d/%m/%Y"),
+                    "time": when.strftime("%H:%M"),
+                    "mode": visit.get_mode_display().lower(),
+                    "place": f" — {visit.location}" if visit.location else "",
+                },
+                _("The calendar file attached updates your calendar.")
+                if method != "CANCEL"
+                else _("The calendar file attached removes the visit from your calendar."),
+            ]
+        ),
         attachments=[invitation(visit, method)],
     )
 
