@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apprentissage.drafts import VersionedForm
+from apprentissage.forms import name_empty_choices
 from lea.enums import RiskStatus
 from lea.models import Visit, VisitAction, VisitComment
 from lea.models.visits import REPORT_FIELDS
@@ -163,6 +164,7 @@ class ReportForm(VersionedForm):
         self.fields["risk_reason"].help_text = _("Required for an amber or red status.")
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's form holds it (with the actions' formset)
         self.helper.layout = Layout("version", *REPORT_FIELDS)
 
     def clean(self):
@@ -186,6 +188,7 @@ class ActionForm(forms.ModelForm):
     def __init__(self, *args, visit, **kwargs):
         super().__init__(*args, **kwargs)
         self.visit = visit
+        name_empty_choices(self)
 
     def clean_due_on(self):
         due_on = self.cleaned_data["due_on"]
