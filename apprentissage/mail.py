@@ -14,6 +14,7 @@ for now, or claimed by a worker that died.
 import datetime
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -35,6 +36,15 @@ SWEEP_STOP_AFTER_FAILURES = 3  # the mail server is down: leave the rest for the
 KEEP_DAYS = 30  # sent and failed messages are deleted after this (they hold personal data)
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A text file sent with a message (an iCalendar invitation: ``text/calendar``)."""
+
+    filename: str
+    content: str
+    mimetype: str = "text/plain"
+
+
 def render_email(template_prefix: str, context: dict) -> tuple[str, str, str]:
     context = {"site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"{template_prefix}_subject.txt", context)
@@ -44,27 +54,44 @@ def render_email(template_prefix: str, context: dict) -> tuple[str, str, str]:
     return subject, body, html_body
 
 
-def queue_email(*, to: Iterable[str], subject: str, body: str, html_body: str = "") -> OutboxEmail:
+def queue_email(
+    *, to: Iterable[str], subject: str, body: str, html_body: str = "", attachments: Iterable[Attachment] = ()
+) -> OutboxEmail:
     """Store the message in the current transaction; send it after commit (at once when
     there is no transaction)."""
     from apprentissage.celery import publish_on_commit
     from apprentissage.tasks import send_email
 
-    message = store_email(to=to, subject=subject, body=body, html_body=html_body)
+    message = store_email(to=to, subject=subject, body=body, html_body=html_body, attachments=attachments)
     publish_on_commit(send_email, message.pk)
     return message
 
 
-def store_email(*, to: Iterable[str], subject: str, body: str, html_body: str = "") -> OutboxEmail:
-    return OutboxEmail.objects.create(to=", ".join(to), subject=subject[:255], body=body, html_body=html_body)
+def store_email(
+    *, to: Iterable[str], subject: str, body: str, html_body: str = "", attachments: Iterable[Attachment] = ()
+) -> OutboxEmail:
+    return OutboxEmail.objects.create(
+        to=", ".join(to),
+        subject=subject[:255],
+        body=body,
+        html_body=html_body,
+        attachments=[
+            {"filename": a.filename, "mimetype": a.mimetype, "content": a.content} for a in attachments
+        ],
+    )
 
 
 def queue_templated_email(
-    *, to: Iterable[str], template_prefix: str, context: dict, language: str | None = None
+    *,
+    to: Iterable[str],
+    template_prefix: str,
+    context: dict,
+    language: str | None = None,
+    attachments: Iterable[Attachment] = (),
 ) -> OutboxEmail:
     with translation.override(language or settings.LANGUAGE_CODE):
         subject, body, html_body = render_email(template_prefix, context)
-    return queue_email(to=to, subject=subject, body=body, html_body=html_body)
+    return queue_email(to=to, subject=subject, body=body, html_body=html_body, attachments=attachments)
 
 
 def queue_message(message: EmailMessage) -> OutboxEmail:
@@ -101,6 +128,8 @@ def _send(pk: int) -> str:
     email = EmailMultiAlternatives(subject=message.subject, body=message.body, to=message.recipients)
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     email.outbox_id = message.pk  # the demo backend keeps no second copy of it
     try:
         email.send()

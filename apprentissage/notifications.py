@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from apprentissage.mail import queue_templated_email
+from apprentissage.mail import Attachment, queue_templated_email
 from apprentissage.models import Notification, User
 from apprentissage.models.users import EmailFrequency
 
@@ -27,10 +27,20 @@ def email_frequency_of(user: User) -> str:
 
 
 def notify(
-    recipients: Iterable[User | None], *, title: str, url: str, message: str = ""
+    recipients: Iterable[User | None],
+    *,
+    title: str,
+    url: str,
+    message: str = "",
+    attachments: Iterable[Attachment] = (),
 ) -> list[Notification]:
     """Tell each recipient (None and duplicates are skipped). Side effects: Notification
-    rows and the immediate e-mails' outbox rows now; the e-mails are sent after commit."""
+    rows and the immediate e-mails' outbox rows now; the e-mails are sent after commit.
+
+    A notification with `attachments` (an iCalendar invitation) is e-mailed at once, with
+    them, even to those who chose the daily digest: the digest carries no files, and an
+    invitation is only useful in the mailbox, where the calendar program reads it."""
+    attachments = list(attachments)
     seen: set[int] = set()
     created = []
     for user in recipients:
@@ -39,13 +49,14 @@ def notify(
         seen.add(user.pk)
         notification = Notification.objects.create(recipient=user, title=title, url=url, message=message)
         created.append(notification)
-        if email_frequency_of(user) == EmailFrequency.IMMEDIATE:
+        if attachments or email_frequency_of(user) == EmailFrequency.IMMEDIATE:
             notification.emailed_at = timezone.now()
             notification.save(update_fields=["emailed_at"])
             queue_templated_email(
                 to=[user.email],
                 template_prefix="emails/notification",
                 context={"person": user, "notification": notification, "link": settings.SITE_URL + url},
+                attachments=attachments,
             )
     return created
 

@@ -1,10 +1,16 @@
-"""Filled by its area (see lea/README)."""
+"""The LEA's entries in the main menu (apprentissage.menus)."""
 
-# Yearly missions, framework and deadlines (area "plans")
 from django.utils.translation import gettext_lazy as _
 
 from apprentissage.menus import menu_entry
 
+menu_entry(
+    _("Missing company visits"),
+    "lea:missing_visits",
+    permission="lea.view_missing_visits",
+    order=65,
+    group="lea",
+)
 menu_entry(
     _("Yearly missions to validate"),
     "lea:plans_to_review",

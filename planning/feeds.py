@@ -27,7 +27,7 @@ UID_DOMAIN = "alternance.imt-mines-albi.fr"
 # Where the periods at school take place (the LOCATION of their events).
 SCHOOL_ADDRESS = "IMT Mines Albi, Campus Jarlard, route de Teillet, 81000 Albi"
 # The events' content changes with this (a new ETag: no feed of the former content is served).
-FEED_FORMAT = 2
+FEED_FORMAT = 3  # 3: company visits (lea)
 PRODID = "-//IMT Mines Albi//Portail de l'alternance//FR"
 
 
@@ -85,9 +85,10 @@ def build_calendar(
     Saturday), TAPE sessions as timed events (UTC), each with its LOCATION (the school's
     address, or remote) and a DESCRIPTION saying what it is, whose it is (in a follower's
     feed), and the portal's page about it. UIDs are built from ids and dates, so a
-    calendar program replaces events on refresh instead of duplicating them. Six queries
+    calendar program replaces events on refresh instead of duplicating them. Seven queries
     (school years, apprentices and the company-contact links, then `calendars_for`: enrolments,
-    weeks, sessions), three when `FeedState` already read the school years and apprentices.
+    weeks, sessions; the company visits), four when `FeedState` already read the school years
+    and apprentices.
 
     Apprentices of the same study year share dates and sessions: each property value is encoded
     once and reused (`encoded`), which halves the time of a tutor's feed."""
@@ -169,6 +170,12 @@ def build_calendar(
                 text = "\n".join(filter(None, [about_tape, session.title, whose, tape_link]))
                 event.add("description", encoded(vText, text), encode=False)
                 calendar.add_component(event)
+        # The LEA's company visits of the apprentices `user` follows as a follow-up party (one
+        # query; a company contact's feed has none): imported here, the LEA builds on planning.
+        from lea.visits import feed_uid, feed_visits, visit_event
+
+        for visit in feed_visits(user, apprenticeships, school_years):
+            calendar.add_component(visit_event(visit, uid=feed_uid(visit)))
     return serialize(calendar)
 
 
@@ -179,12 +186,14 @@ FEED_CACHE_SECONDS = 300
 # Every write to what a feed shows leaves a history row (simple-history records saves, bulk
 # creations made with `bulk_create_with_history`, and deletions): the latest history row of
 # these tables says whether any calendar changed since a feed was built.
-VERSIONED_MODELS = ("planning.CalendarWeek", "planning.TapeSession", "apprentissage.Enrolment")
+# A company visit planned, moved, signed or cancelled changes the feeds too (any visit: one
+# more MAX in the same query; a feed is rebuilt a little more often than strictly needed).
+VERSIONED_MODELS = ("planning.CalendarWeek", "planning.TapeSession", "apprentissage.Enrolment", "lea.Visit")
 
 
 def calendar_version() -> tuple:
-    """The latest history row (id and date) of calendar weeks, TAPE sessions and enrolments, in
-    one query (each MAX reads an index)."""
+    """The latest history row (id and date) of calendar weeks, TAPE sessions, enrolments and
+    company visits, in one query (each MAX reads an index)."""
     from django.apps import apps
 
     tables = [apps.get_model(label).history.model._meta.db_table for label in VERSIONED_MODELS]

@@ -28,6 +28,7 @@ BEFORE = [
     ),
     ("recruitment:review_list", lambda user: user.has_perm("recruitment.review_mission_sheets")),
     ("recruitment:midisup_queue", lambda user: user.has_perm("recruitment.view_midisup_queue")),
+    ("lea:missing_visits", lambda user: user.has_perm("lea.view_missing_visits")),
     ("planning:my_calendar", lambda user: user.has_perm("planning.view_my_calendar")),
     ("planning:company_calendar", lambda user: user.has_perm("planning.view_company_calendar")),
     ("planning:grid_index", lambda user: user.has_perm("planning.manage_calendars")),
@@ -116,12 +117,13 @@ def test_groups_of_entries_are_drop_down_menus_and_a_lone_entry_a_plain_link(wor
     admin = _bar(login(world["admin"]).get(reverse("home")))
     contact = _bar(login(world["company_contact"]).get(reverse("home")))
 
-    # Admin: five items in the bar; of the calendars, only the grid (admin has no calendar
-    # of their own nor apprentices to follow), so it is a plain link.
+    # Admin: six items in the bar; of the calendars, only the grid (admin has no calendar
+    # of their own nor apprentices to follow), so it is a plain link; the LEA's one entry too.
     assert admin == [
         (reverse("home"), ""),
         ("", "people"),
         ("", "recruitment"),
+        (reverse("lea:missing_visits"), ""),
         (reverse("planning:grid_index"), ""),
         (reverse("admin:index"), ""),
     ]

@@ -30,6 +30,9 @@ class OutboxEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("text body"))
     html_body = models.TextField(_("HTML body"), blank=True)
+    # Files sent with the message: [{"filename", "mimetype", "content"}] (text content, e.g. an
+    # iCalendar invitation).
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("outgoing e-mail")
