@@ -333,3 +333,24 @@ def test_the_tutor_form_markup(world, login):
     assert "<table" not in form and "style=" not in form
     # The apprentice's part is shown above, read-only, for the tutor to judge it
     assert "Audit de la ligne d" in page[: page.index(form)]
+
+
+@pytest.mark.parametrize("persona", ["company_tutor", "school_tutor", "option_lead", "scolarite", "admin"])
+def test_other_readers_cannot_write_the_apprentices_part(persona, world, login):
+    fiche = make_fiche(world)
+    before = _snapshot(fiche)
+    response = login(world[persona]).post(edit_url(fiche), data(fiche, next_objectives="Pas à moi"))
+    assert response.status_code == 302 and response["Location"] == detail_url(fiche)
+    assert _snapshot(fiche) == before
+
+
+@pytest.mark.parametrize("persona", ["apprentice", "school_tutor", "option_lead", "scolarite", "admin"])
+def test_other_readers_cannot_write_the_tutors_part(persona, world, login):
+    fiche = make_fiche(world, S.SUBMITTED)
+    before = _snapshot(fiche)
+    response = login(world[persona]).post(
+        tutor_url(fiche), tutor_data(fiche, concern="on", concern_reason="x")
+    )
+    assert response.status_code == 302 and response["Location"] == detail_url(fiche)
+    assert _snapshot(fiche) == before
+    assert not world["school_tutor"].notifications.exclude(message="").exists()
