@@ -139,7 +139,9 @@ def _autosave(request, form_class, fiche) -> JsonResponse:
     )
 
 
-def _edit_section(request, pk: int, *, perm: str, form_class, title: str):
+def _edit_section(request, pk: int, *, perm: str, form_class, title: str, after_post=None):
+    """A section's page for whoever may write it now (the others: to the fiche's page with
+    the reason, nothing saved); `after_post(fiche)` runs after each of their POSTs."""
     fiche = get_fiche(request, pk)
     if not request.user.has_perm(perm, fiche):
         message = _cannot_edit_message(fiche)
@@ -148,15 +150,19 @@ def _edit_section(request, pk: int, *, perm: str, form_class, title: str):
         messages.error(request, message)
         return redirect(_detail_url(fiche))
     if request.method == "POST" and AUTOSAVE in request.POST:
-        return _autosave(request, form_class, fiche)
-    return edit_draft(
-        request,
-        form_class=form_class,
-        instance=fiche,
-        template="lea/fiches/edit.html",
-        success_url=_detail_url(fiche),
-        context={"fiche": fiche, "title": title, **fiche_context(request, fiche)},
-    )
+        response = _autosave(request, form_class, fiche)
+    else:
+        response = edit_draft(
+            request,
+            form_class=form_class,
+            instance=fiche,
+            template="lea/fiches/edit.html",
+            success_url=_detail_url(fiche),
+            context={"fiche": fiche, "title": title, **fiche_context(request, fiche)},
+        )
+    if request.method == "POST" and after_post:
+        after_post(fiche)
+    return response
 
 
 @login_required
