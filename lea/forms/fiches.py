@@ -12,6 +12,7 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -158,7 +159,7 @@ class FicheSectionForm(VersionedForm):
         self.is_valid()
         saved = {key: value for key, _label, value in self.shown(self.saved_section)}
         return [
-            {"label": label, "saved": saved[key], "typed": value}
+            {"label": capfirst(label), "saved": saved[key], "typed": value}
             for key, label, value in self.shown(self.typed_section())
             if saved.get(key) != value
         ]

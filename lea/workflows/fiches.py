@@ -43,7 +43,7 @@ FICHE_WORKFLOW = Workflow(
             "submit",
             (F.DRAFT, F.RETURNED),
             F.SUBMITTED,
-            gettext_lazy("Submit to my company tutor"),
+            gettext_lazy("Submit to the company tutor"),
             allowed=apprentice,
             requires=effects.apprentice_section_complete,
             effects=(effects.record_submission,),

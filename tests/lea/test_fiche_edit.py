@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from lea.enums import FicheState as S
@@ -225,7 +226,7 @@ def test_a_stale_form_is_refused_and_shows_what_changed(fiche, world, login):
     assert "Objectifs du téléphone" in page  # nothing lost: what was typed is still in the form
     changes = {c["label"]: (c["saved"], c["typed"]) for c in response.context["form"].others_changes}
     with translation.override("fr"):
-        objectives = str(Fiche._meta.get_field("next_objectives").verbose_name)
+        objectives = capfirst(str(Fiche._meta.get_field("next_objectives").verbose_name))
         assert changes == {
             objectives: ("Objectifs du portable", "Objectifs du téléphone"),
             "Conduire un projet": (fr("Autonomous"), fr("Beginner")),
