@@ -4,11 +4,13 @@ inside `apply_transition`'s transaction), plus the concern told to the school tu
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from apprentissage.models import TransitionLog
 from apprentissage.notifications import notify
 from apprentissage.signatures import sign_online, void_signatures
 from apprentissage.workflow import TransitionContext
@@ -106,6 +108,21 @@ def waiting_on(fiche: Fiche) -> tuple[object, datetime.date | None] | None:
     if fiche.state == FicheState.COUNTERSIGNED:
         return apprenticeship.school_tutor, None
     return None
+
+
+def send_back_remark(fiche: Fiche):
+    """The company tutor's remark when the fiche is with the apprentice after being sent back
+    (the latest audit entry of "send_back"), else None: one query, only then."""
+    if fiche.state != FicheState.RETURNED:
+        return None
+    return (
+        TransitionLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(Fiche), object_id=fiche.pk, transition="send_back"
+        )
+        .select_related("actor")
+        .order_by("-pk")
+        .first()
+    )
 
 
 # --- The concern -----------------------------------------------------------------------

@@ -78,6 +78,7 @@ def fiche_context(request, fiche: Fiche) -> dict:
         "next_step": FICHE_WORKFLOW.next_step(fiche),
         "waiting_on": fiche_effects.waiting_on(fiche),
         "late_since": fiche.late_since(timezone.localdate()),
+        "send_back": fiche_effects.send_back_remark(fiche),
         "tape": tape_sessions(fiche),
         "competencies": competency_rows(fiche),
         "behaviour": behaviour_rows(fiche),

@@ -355,3 +355,11 @@ def test_other_readers_cannot_write_the_tutors_part(persona, world, login):
     assert response.status_code == 302 and response["Location"] == detail_url(fiche)
     assert _snapshot(fiche) == before
     assert not world["school_tutor"].notifications.exclude(message="").exists()
+
+
+def test_a_fiche_sent_back_shows_the_tutors_remark_where_the_apprentice_revises_it(world, apprentice):
+    fiche = make_fiche(world, S.RETURNED)  # sent back with "À préciser."
+    for url in (edit_url(fiche), detail_url(fiche)):
+        page = apprentice.get(url).content.decode()
+        assert "fiche-send-back" in page and "À préciser." in page
+    assert apprentice.get(edit_url(make_fiche(world))).context["send_back"] is None
