@@ -52,8 +52,7 @@ document.addEventListener("DOMContentLoaded", () => {
           window.clearInterval(timer);
           say(answer.message, "danger");
         } else {
-          changed = true;
-          say(answer.message);
+          say(answer.message); // an error in the form: tried again after the next change
         }
       } catch (error) {
         changed = true; // offline: try again at the next tick
