@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from apprentissage.models import Notification, Signature, TransitionLog, User
-from apprentissage.signatures import FrozenDocument, is_frozen, valid_signature
+from apprentissage.signatures import FrozenDocument, content_hash, is_frozen, valid_signature
 from apprentissage.workflow import TransitionBlocked, apply_transition, workflow_todos
 from lea import fiche_effects
 from lea.enums import FicheState as S
@@ -234,6 +234,9 @@ def test_reopen_voids_the_signature_kept_and_the_verification_page_says_so(state
     fiche = make_fiche(world, state)
     signature = valid_signature(fiche)
     client = login(world["scolarite"])
+    # Signed: the verification page says the fiche is exactly what was signed.
+    valid = client.get(reverse("signature_verification"), {"code": signature.verification_code})
+    assert valid.context["result"].content_unchanged and signature.content_sha256 == content_hash(fiche)
     url = reverse("lea:fiche_transition", args=[fiche.pk, "reopen"])
 
     assert client.post(url, {"comment": ""}).status_code == 400
