@@ -349,7 +349,7 @@ class FicheTutorForm(FicheSectionForm):
         behaviour = self.instance.behaviour_ratings or {}
         scale = [(str(n), str(n)) for n in range(BEHAVIOUR_SCALE_MAX + 1)]
         for criterion in BehaviourCriterion:
-            saved = behaviour.get(criterion.value, "") if criterion.value in behaviour else ""
+            saved = behaviour.get(criterion.value, "")  # None: not observed; "": not answered
             self.fields[f"behaviour_{criterion.value}"] = forms.ChoiceField(
                 label=criterion.label,
                 choices=[*scale, (NOT_OBSERVED, _("Not observed"))],
