@@ -104,6 +104,8 @@ class Fiche(VersionedDraft):
     concern = models.BooleanField(_("I have a concern"), default=False)
     concern_reason = models.TextField(_("reason for the concern"), max_length=4000, blank=True)
     tutor_comment = models.TextField(_("comment"), max_length=4000, blank=True)
+    # When the school tutor was told of the concern (told once, at once: lea.fiche_effects)
+    concern_told_at = models.DateTimeField(_("concern told to the school tutor at"), null=True, blank=True)
 
     # The school tutor's acknowledgement
     school_comment = models.TextField(_("school tutor's comment"), max_length=4000, blank=True)

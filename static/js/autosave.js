@@ -1,0 +1,65 @@
+// Periodic draft save. A form marked data-autosave="<seconds>" is posted, with its version,
+// to its own URL every <seconds> while something was typed since the last save (the POST
+// carries autosave=1: the server answers JSON). Saved: the new version replaces the form's,
+// so the next save (by hand or automatic) is not taken for someone else's. Someone else saved
+// since (409): automatic saving stops and the message says to reload; what was typed stays
+// in the form, and saving it by hand shows what changed. A form error (400): said, retried
+// after the next change. The status is a live region (data-autosave-status). No inline
+// script anywhere (the CSP forbids them).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-autosave]").forEach((form) => {
+    const seconds = parseInt(form.dataset.autosave, 10) || 60;
+    const status = document.querySelector(form.dataset.autosaveStatus);
+    const version = form.querySelector("input[name='version']");
+    let changed = false;
+    let busy = false;
+    let stopped = false;
+
+    const say = (text, kind) => {
+      if (!status) return;
+      status.textContent = text || "";
+      status.classList.toggle("alert", kind === "danger");
+      status.classList.toggle("alert-danger", kind === "danger");
+    };
+    const markChanged = () => {
+      changed = true;
+    };
+    form.addEventListener("input", markChanged);
+    form.addEventListener("change", markChanged);
+    form.addEventListener("submit", () => {
+      stopped = true; // a save by hand is under way
+    });
+
+    const save = async () => {
+      if (!changed || busy || stopped) return;
+      busy = true;
+      changed = false;
+      const data = new FormData(form);
+      data.append("autosave", "1");
+      try {
+        const response = await fetch(form.getAttribute("action") || window.location.href, {
+          method: "POST",
+          body: data,
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        });
+        const answer = await response.json().catch(() => ({}));
+        if (response.ok) {
+          if (version && answer.version) version.value = answer.version;
+          say(answer.message);
+        } else if (response.status === 409) {
+          stopped = true;
+          window.clearInterval(timer);
+          say(answer.message, "danger");
+        } else {
+          say(answer.message); // an error in the form: tried again after the next change
+        }
+      } catch (error) {
+        changed = true; // offline: try again at the next tick
+      } finally {
+        busy = false;
+      }
+    };
+    const timer = window.setInterval(save, seconds * 1000);
+  });
+});
