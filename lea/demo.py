@@ -17,13 +17,11 @@ calendars the fiches come from), with its `DemoContext`.
   outbox), the demo school tutor's apprentice without a visit and visit whose report is
   to write, the GenIndus lead's missions description to validate (v1 sent back, v2 in).
 
-The fiches' periods are computed here from `planning.selectors.calendars_for` the way the
-portal does (the company weeks before each return to school, opened
-`LEA_FICHE_OPENS_DAYS_BEFORE` days before it). INTEGRATOR: once `lea.fiches.sync_fiches`
-exists, create the rows with it and keep only the filling below; and fire the documents'
-transitions with `apply_transition` once lea/workflows/*.py have them (states, logs and
-signatures are written directly here, with the transition names `submit`, `send_back`,
-`countersign`, `acknowledge`, `report`, `validate`, `endorse`).
+The fiches' periods are the portal's own (`lea.fiches.company_periods`, from each apprentice's
+calendar), so the daily `sync_fiches` finds nothing to change after the demo (tested). The
+documents' states, audit entries and signatures are written directly, dated in the past (the
+workflows' effects would date them today and notify everyone), under the workflows'
+transition names and signature purposes.
 
 Idempotent: each document is created only when missing (by its natural key: apprenticeship,
 school year, period number), so a second run adds nothing; the framework is upserted.
@@ -43,7 +41,6 @@ from apprentissage.demo import DemoContext, upsert
 from apprentissage.mail import queue_templated_email
 from apprentissage.models import Apprenticeship, Notification, Signature, TransitionLog
 from apprentissage.signatures import SignerEvidence, sign_online
-from planning.enums import WeekKind
 from planning.selectors import calendars_for
 from recruitment.demo import MISSIONS
 from recruitment.enums import ExpectedLevel
@@ -62,6 +59,8 @@ from .enums import (
     VisitMode,
     VisitState,
 )
+from .fiche_effects import SIGNATURE_PURPOSE as FICHE_SIGNATURE_PURPOSE
+from .fiches import company_periods
 from .models import (
     Competency,
     CompetencyBlock,
@@ -75,6 +74,8 @@ from .models import (
     YearlyPlanVersion,
 )
 from .models.competencies import framework_for
+from .projects import ENDORSEMENT_PURPOSE
+from .visits import SIGNATURE_PURPOSE as VISIT_SIGNATURE_PURPOSE
 
 APPRENTICE = "apprenti@example.com"
 COMPANY_TUTOR = "tuteur.entreprise@example.com"
@@ -85,9 +86,9 @@ USER_AGENT = (
     "Chrome/131.0.0.0 Mobile Safari/537.36"
 )
 # Signature purposes (what the signer signs as).
-FICHE_PURPOSE = "fiche_countersign"
-VISIT_PURPOSE = "visit_report"
-PROJECT_PURPOSE = "project_endorse"
+FICHE_PURPOSE = FICHE_SIGNATURE_PURPOSE
+VISIT_PURPOSE = VISIT_SIGNATURE_PURPOSE
+PROJECT_PURPOSE = ENDORSEMENT_PURPOSE
 
 LEVELS = {1: ExpectedLevel.TECHNICIAN, 2: ExpectedLevel.ASSISTANT_ENGINEER, 3: ExpectedLevel.JUNIOR_ENGINEER}
 TECHNICAL_SHARE = {1: 80, 2: 65, 3: 55}
@@ -386,31 +387,6 @@ def _roles(ctx: DemoContext, booklets: list[_Booklet]) -> dict[str, int]:
 # Fiches de liaison
 
 
-def _periods(
-    calendar, school_year, contract_start
-) -> list[tuple[datetime.date, datetime.date, datetime.date]]:
-    """(first company Monday, last company Friday, return to school) of each company period
-    ended by a return to school in `school_year` (closures between them skipped)."""
-    weeks = calendar.weeks(school_year)
-    periods = []
-    for i, week in enumerate(weeks):
-        if not week.is_at_school or (i > 0 and weeks[i - 1].is_at_school):
-            continue
-        j = i - 1
-        while j >= 0 and weeks[j].kind == WeekKind.CLOSURE:
-            j -= 1
-        last = j
-        while j >= 0 and weeks[j].kind == WeekKind.COMPANY:
-            j -= 1
-        if last == j:  # no company week before this return (the rentrée)
-            continue
-        start, end = weeks[j + 1].monday, weeks[last].friday
-        if end < contract_start:
-            continue
-        periods.append((max(start, contract_start), end, week.monday))
-    return periods
-
-
 def _load_fiches(ctx, writer, booklets, roles) -> None:
     years = [ctx.previous_year, ctx.current_year]
     calendars = calendars_for([b.apprenticeship for b in booklets], years, with_sessions=False)
@@ -420,7 +396,6 @@ def _load_fiches(ctx, writer, booklets, roles) -> None:
         .values_list("apprenticeship_id", "school_year_id", "number")
     )
     frameworks = {}
-    opens = _days(settings.LEA_FICHE_OPENS_DAYS_BEFORE)
     new: list[tuple[_Booklet, Fiche, str]] = []
     for booklet, calendar in zip(booklets, calendars, strict=True):
         a = booklet.apprenticeship
@@ -431,7 +406,9 @@ def _load_fiches(ctx, writer, booklets, roles) -> None:
             if study_year is None:
                 continue
             periods = [
-                p for p in _periods(calendar, school_year, a.contract_start) if p[2] - opens <= ctx.today
+                (p.period_start, p.period_end, p.return_on)
+                for p in company_periods(calendar, school_year, a)
+                if p.opens_on <= ctx.today
             ]
             # The latest period already over: where this year's scenarios play.
             latest = sum(1 for p in periods if p[2] <= ctx.today)
@@ -550,6 +527,7 @@ def _fill_fiche(ctx, booklet, fiche, scenario) -> None:
     if scenario == "concern":
         fiche.concern = True
         fiche.concern_reason = CONCERN_REASON
+        fiche.concern_told_at = submitted + _days(1)  # the tutor's save told the school tutor
         fiche.behaviour_ratings |= {BehaviourCriterion.DEADLINES: 1, BehaviourCriterion.INITIATIVE: 1}
     signed = min(submitted + _days(rng.randint(2, 8)), _at(ctx.today, 8) - _days(1))
     signed = max(signed, submitted + datetime.timedelta(hours=2))
@@ -607,8 +585,8 @@ def _fiche_trail(ctx, writer, booklet, fiche, scenario) -> None:
             title=f"Inquiétude signalée par le tuteur entreprise de {a.apprentice.get_full_name()}",
             url=reverse("lea:fiche_detail", args=[fiche.pk]),
             message=fiche.concern_reason,
-            created_at=fiche.countersigned_at,
-            emailed_at=fiche.countersigned_at,
+            created_at=fiche.concern_told_at,
+            emailed_at=fiche.concern_told_at,
             read_at=fiche.countersigned_at + _days(1) if fiche.acknowledged_at else None,
         )
     if fiche.acknowledged_at:
@@ -717,7 +695,7 @@ def _visit(ctx, writer, a, school_year, tutor, day, rng, *, reported) -> Visit:
                 )
             )
         VisitAction.objects.bulk_create(actions)
-        writer.log(visit, "report", VisitState.PLANNED, VisitState.REPORTED, tutor, visit.reported_at)
+        writer.log(visit, "sign_report", VisitState.PLANNED, VisitState.REPORTED, tutor, visit.reported_at)
         writer.sign(visit, tutor, VISIT_PURPOSE, visit.reported_at)
     return visit
 

@@ -18,7 +18,7 @@ from apprentissage.workflow import TransitionContext
 from .enums import BehaviourCriterion, FicheState, TutorAgreement
 from .models import Fiche
 
-SIGNATURE_PURPOSE = "fiche de liaison"
+SIGNATURE_PURPOSE = "company_tutor"  # signed as (like recruitment's "company_signatory")
 
 
 def fiche_url(fiche: Fiche, name: str = "lea:fiche_detail") -> str:

@@ -15,7 +15,7 @@ from .models import ProjectDossier
 from .rules import follow_up_q
 
 # What the company tutor's online signature endorses (the Signature's purpose).
-ENDORSEMENT_PURPOSE = "project_endorsement"
+ENDORSEMENT_PURPOSE = "company_tutor"  # signed as
 
 
 def visible_projects(user) -> QuerySet[ProjectDossier]:

@@ -37,6 +37,7 @@ from lea.models import (
     YearlyPlan,
     YearlyPlanVersion,
 )
+from lea.fiches import sync_fiches
 from lea.models.competencies import framework_for
 from planning.selectors import calendars_for
 
@@ -213,12 +214,19 @@ def test_fiche_periods_come_from_each_apprentices_calendar(demo_data):
         for fiche in fiches:
             assert fiche.return_on in returns
             assert a.contract_start <= fiche.period_start <= fiche.period_end < fiche.return_on
-            assert calendar.week(fiche.period_end - datetime.timedelta(days=4)).kind == "entreprise"
+            # The week before the return is not at school (company, or closure before it).
+            assert not calendar.week(fiche.period_end - datetime.timedelta(days=4)).is_at_school
             assert fiche.study_year == calendar.study_year_in(fiche.school_year)
     # The direct entry into 2A has no fiche of the year before they came.
     assert not Fiche.objects.filter(
         apprenticeship__apprentice__email="apprenti04@example.com", school_year=previous
     ).exists()
+
+
+def test_the_daily_sync_finds_the_demo_fiches_as_the_calendar_wants_them(demo_data):
+    """The demo makes its fiches with the portal's own periods: the daily run (and the runs
+    the demo's enrolments trigger) neither adds, moves nor cancels any."""
+    assert sync_fiches() == {"created": 0, "moved": 0, "cancelled": 0}
 
 
 def test_2026_2027_has_late_returned_and_concerned_fiches(demo_data):

@@ -202,7 +202,7 @@ def test_countersign_signs_freezes_and_tells_the_school_tutor(world, login):
     fiche.refresh_from_db()
     signature = valid_signature(fiche)
     assert fiche.state == S.COUNTERSIGNED and fiche.countersigned_at is not None
-    assert (signature.signer, signature.purpose, signature.method) == (tutor, "fiche de liaison", "online")
+    assert (signature.signer, signature.purpose, signature.method) == (tutor, "company_tutor", "online")
     assert is_frozen(fiche)
     with pytest.raises(FrozenDocument):
         fiche.ensure_editable()

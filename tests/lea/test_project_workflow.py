@@ -120,7 +120,7 @@ def test_the_tutor_completes_then_endorses_with_a_typed_name(world, login, submi
     submitted.refresh_from_db()
     assert submitted.state == "endorsed"
     signature = valid_signature(submitted)
-    assert signature.signer == world["company_tutor"] and signature.purpose == "project_endorsement"
+    assert signature.signer == world["company_tutor"] and signature.purpose == "company_tutor"
     assert signature.content_sha256 == content_hash(submitted)
     assert Notification.objects.filter(recipient=world["school_tutor"]).exists()
 
@@ -239,7 +239,7 @@ def test_the_school_tutor_sends_back_which_voids_the_endorsement_kept(world, log
     endorsed.refresh_from_db()
     assert endorsed.state == "returned"
     assert valid_signature(endorsed) is None
-    voided = Signature.objects.get(object_id=endorsed.pk, purpose="project_endorsement")
+    voided = Signature.objects.get(object_id=endorsed.pk, purpose="company_tutor")
     assert voided.voided_by == world["school_tutor"] and voided.void_reason == "Le sujet est trop large."
     # Editable again by the apprentice
     response = login(world["apprentice"]).post(
