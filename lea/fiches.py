@@ -130,7 +130,7 @@ def _plan(fiches: list[Fiche], periods: list[Period], study_year: int, today: da
     return plan
 
 
-def _school_years(today: datetime.date) -> tuple[list[SchoolYear], list[SchoolYear]]:
+def follow_up_school_years(today: datetime.date) -> tuple[list[SchoolYear], list[SchoolYear]]:
     """(the school years fiches are made for: the current one and the next, the school years
     whose calendars they need: the previous one too, for a company period over the summer)."""
     years = list(
@@ -159,7 +159,7 @@ def sync_fiches(
     Side effects: new fiches (the option's framework frozen on them); unstarted fiches moved
     (their history records it) or cancelled through the fiche workflow (audited)."""
     today = today or timezone.localdate()
-    targets, needed = _school_years(today)
+    targets, needed = follow_up_school_years(today)
     if school_years is not None:  # only those still to come: a past year's fiches are history
         wanted = {y.pk for y in school_years}
         targets = [y for y in targets if y.pk in wanted]

@@ -7,18 +7,19 @@ from celery import shared_task
 
 @shared_task(name="lea.sync_fiches")
 def sync_fiches() -> dict:
-    """Daily (Celery beat): the fiches de liaison of every current apprenticeship follow the
-    calendar (catches up whatever a lost task missed)."""
-    from lea.fiches import sync_fiches as sync
+    """Daily (Celery beat): the fiches de liaison, yearly descriptions and project dossiers of
+    every current apprenticeship follow the calendar and the enrolments (catches up whatever
+    a lost task missed)."""
+    from lea.followup import sync_follow_up
 
-    return sync()
+    return sync_follow_up()
 
 
 @shared_task(name="lea.sync_fiches_of_school_year")
 def sync_fiches_of_school_year(school_year_id: int) -> dict:
     """After the calendar of a school year changed."""
     from apprentissage.models import SchoolYear
-    from lea.fiches import sync_fiches as sync
+    from lea.followup import sync_follow_up as sync
 
     school_year = SchoolYear.objects.filter(pk=school_year_id).first()
     if school_year is None:
@@ -30,7 +31,7 @@ def sync_fiches_of_school_year(school_year_id: int) -> dict:
 def sync_fiches_of_apprenticeship(apprenticeship_id: int) -> dict:
     """After an enrolment of the apprenticeship was written."""
     from apprentissage.models import Apprenticeship
-    from lea.fiches import sync_fiches as sync
+    from lea.followup import sync_follow_up as sync
 
     apprenticeship = Apprenticeship.objects.filter(pk=apprenticeship_id).first()
     if apprenticeship is None:

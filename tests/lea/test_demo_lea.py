@@ -26,6 +26,7 @@ from lea.enums import (
     ReminderStep,
     VisitState,
 )
+from lea.fiches import sync_fiches
 from lea.models import (
     Competency,
     CompetencyBlock,
@@ -37,7 +38,6 @@ from lea.models import (
     YearlyPlan,
     YearlyPlanVersion,
 )
-from lea.fiches import sync_fiches
 from lea.models.competencies import framework_for
 from planning.selectors import calendars_for
 

@@ -247,6 +247,9 @@ def test_the_daily_task_catches_up(world, calendar_2a):
     task.delay()
 
     assert len(fiches_of(world.own)) == 2
+    # …and the yearly missions description and project dossier of the year (lea.followup).
+    assert world.own.yearly_plans.get(school_year=calendar_2a).study_year == 2
+    assert world.own.project_dossiers.filter(school_year=calendar_2a).exists()
 
 
 def _calendar_queries(queries) -> int:
