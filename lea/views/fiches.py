@@ -24,7 +24,7 @@ from planning.selectors import calendar_of
 from .. import fiche_effects
 from ..enums import BehaviourCriterion, FicheState
 from ..forms.fiches import FicheApprenticeForm, FicheTutorForm, behaviour_label, level_label
-from ..models import Fiche, Reminder
+from ..models import Fiche
 from ..workflows.fiches import FICHE_WORKFLOW
 
 AUTOSAVE = "autosave"  # the POST field autosave.js adds: the answer is JSON, not a page
@@ -95,7 +95,6 @@ def _render_detail(request, fiche, status=200):
         **fiche_context(request, fiche),
         "actions": transition_actions(user, FICHE_WORKFLOW, fiche),
         "trail": history_of(FICHE_WORKFLOW, fiche),
-        "reminders": list(Reminder.of(fiche)),
         "can_edit_apprentice": user.has_perm("lea.edit_fiche_apprentice", fiche),
         "can_edit_tutor": user.has_perm("lea.edit_fiche_tutor", fiche),
     }
