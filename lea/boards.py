@@ -1,0 +1,456 @@
+"""The boards of those who follow many apprentices (selectors): the school tutor's and the
+option lead's "my apprentices", scolarité's completion table and late items.
+
+Each runs a constant number of queries whatever the number of apprentices: the documents of
+every apprentice of the board are read in one query per kind, the due dates in one, the
+calendars through `planning.selectors.calendars_for` (never a query per apprentice)."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apprentissage.models import Apprenticeship, Enrolment, Option, SchoolYear
+from apprentissage.rules import can_manage
+from lea.booklet import PLAN_OPEN, PROJECT_OPEN, plan_late, project_late, yearly_due_dates
+from lea.enums import DeadlineKind, FicheState, PlanState, ProjectState, RiskStatus, VisitState
+from lea.models import Fiche, ProjectDossier, Reminder, Visit, VisitAction, YearlyPlan
+
+RISK_ORDER = {RiskStatus.RED: 3, RiskStatus.AMBER: 2, RiskStatus.GREEN: 1, "": 0}
+RISK_ICON = {RiskStatus.RED: "●", RiskStatus.AMBER: "▲", RiskStatus.GREEN: "✔"}
+
+
+# The fiche is late: the party who acts now has missed their date (Fiche.late_since as a filter).
+def late_fiche_q(today: datetime.date, prefix: str = "") -> Q:
+    p = f"{prefix}__" if prefix else ""
+    return Q(**{f"{p}state__in": FicheState.with_apprentice(), f"{p}due_on__lt": today}) | Q(
+        **{f"{p}state": FicheState.SUBMITTED, f"{p}tutor_due_on__lt": today}
+    )
+
+
+@dataclass
+class BoardRow:
+    apprenticeship: Apprenticeship
+    latest_fiche: Fiche | None = None
+    late_count: int = 0
+    concerns: int = 0
+    last_visit: Visit | None = None
+    next_visit: Visit | None = None
+    open_actions: int = 0
+    risk: str = ""
+    next_return: datetime.date | None = None
+    act_url: str = ""
+    act_label: str = ""
+    late_items: list = field(default_factory=list)
+
+    @property
+    def risk_label(self) -> str:
+        return RiskStatus(self.risk).label if self.risk else ""
+
+    @property
+    def risk_icon(self) -> str:
+        return RISK_ICON.get(self.risk, "")
+
+
+SORTS = {
+    "name": lambda r: (
+        r.apprenticeship.apprentice.last_name.lower(),
+        r.apprenticeship.apprentice.first_name.lower(),
+    ),
+    "fiche": lambda r: r.latest_fiche.state if r.latest_fiche else "",
+    "late": lambda r: r.late_count,
+    "concerns": lambda r: r.concerns,
+    "last_visit": lambda r: (
+        r.last_visit.starts_at if r.last_visit else datetime.datetime.min.replace(tzinfo=datetime.UTC)
+    ),
+    "next_visit": lambda r: (
+        r.next_visit.starts_at if r.next_visit else datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    ),
+    "actions": lambda r: r.open_actions,
+    "risk": lambda r: RISK_ORDER.get(r.risk, 0),
+    "next_return": lambda r: r.next_return or datetime.date.max,
+}
+SORT_LABELS = {
+    "name": gettext_lazy("Apprentice"),
+    "fiche": gettext_lazy("Latest fiche"),
+    "late": gettext_lazy("Late items"),
+    "concerns": gettext_lazy("Concerns"),
+    "last_visit": gettext_lazy("Last visit"),
+    "next_visit": gettext_lazy("Next visit"),
+    "actions": gettext_lazy("Open actions"),
+    "risk": gettext_lazy("Risk"),
+    "next_return": gettext_lazy("Next return to school"),
+}
+
+
+def sort_rows(rows: list[BoardRow], sort: str) -> tuple[list[BoardRow], str]:
+    """`rows` sorted by `sort` ("risk", "-late"…; unknown: by name)."""
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        key, sort = "name", "name"
+    return sorted(rows, key=SORTS[key], reverse=sort.startswith("-")), sort
+
+
+def board_apprenticeships(user, *, board: str, school_tutor=None, option=None):
+    """The current apprenticeships of a board: the school tutor's own ("tutor"), those of the
+    options the user leads ("option"); scolarité sees every one, filtered."""
+    qs = Apprenticeship.objects.current()
+    if can_manage(user):
+        if school_tutor:
+            qs = qs.filter(school_tutor=school_tutor)
+    elif board == "tutor":
+        qs = qs.filter(school_tutor=user)
+    else:
+        qs = qs.filter(option__lead=user)
+    if option:
+        qs = qs.filter(option=option)
+    return qs
+
+
+def board_rows(apprenticeships, today: datetime.date) -> list[BoardRow]:
+    """One row per apprenticeship: at most ten queries for any number of them (the list and
+    its enrolments, fiches, visits, open actions, plans, projects, due dates, school years,
+    calendar weeks)."""
+    from planning.selectors import calendars_for, current_and_next_school_years
+
+    apprenticeships = list(
+        apprenticeships.select_related("apprentice", "company", "school_tutor", "option").prefetch_related(
+            "enrolments"
+        )
+    )
+    rows = {a.pk: BoardRow(a) for a in apprenticeships}
+    if not rows:
+        return []
+    ids = list(rows)
+    now = timezone.now()
+
+    for fiche in (
+        Fiche.objects.live()
+        .filter(apprenticeship_id__in=ids)
+        .only(
+            "pk",
+            "apprenticeship_id",
+            "number",
+            "state",
+            "due_on",
+            "tutor_due_on",
+            "return_on",
+            "period_start",
+            "concern",
+            "school_year_id",
+        )
+        .order_by("return_on", "pk")
+    ):
+        row = rows[fiche.apprenticeship_id]
+        if fiche.period_start <= today:
+            row.latest_fiche = fiche
+        if fiche.late_since(today):
+            row.late_count += 1
+            row.late_items.append(fiche)
+        if fiche.concern and fiche.state != FicheState.ACKNOWLEDGED:
+            row.concerns += 1
+
+    for visit in (
+        Visit.objects.filter(apprenticeship_id__in=ids)
+        .exclude(state=VisitState.CANCELLED)
+        .only("pk", "apprenticeship_id", "state", "starts_at", "risk")
+        .order_by("starts_at", "pk")
+    ):
+        row = rows[visit.apprenticeship_id]
+        if visit.state == VisitState.REPORTED:
+            row.last_visit = visit
+            row.risk = visit.risk
+        elif visit.state == VisitState.PLANNED and row.next_visit is None:
+            row.next_visit = visit
+
+    for apprenticeship_id, count in (
+        VisitAction.objects.filter(visit__apprenticeship_id__in=ids, done_at__isnull=True)
+        .values_list("visit__apprenticeship_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        rows[apprenticeship_id].open_actions = count
+
+    plans = list(
+        YearlyPlan.objects.filter(apprenticeship_id__in=ids, state__in=PLAN_OPEN).select_related(
+            "school_year"
+        )
+    )
+    projects = list(
+        ProjectDossier.objects.filter(apprenticeship_id__in=ids, state__in=PROJECT_OPEN).select_related(
+            "school_year"
+        )
+    )
+    due = yearly_due_dates([(d.school_year, d.study_year) for d in (*plans, *projects)])
+    for plan in plans:
+        if plan_late(plan, due.get((DeadlineKind.MISSIONS, plan.school_year_id, plan.study_year)), today):
+            rows[plan.apprenticeship_id].late_count += 1
+            rows[plan.apprenticeship_id].late_items.append(plan)
+    for project in projects:
+        if project_late(
+            project, due.get((DeadlineKind.SUBJECT, project.school_year_id, project.study_year)), today
+        ):
+            rows[project.apprenticeship_id].late_count += 1
+            rows[project.apprenticeship_id].late_items.append(project)
+
+    for calendar in calendars_for(apprenticeships, current_and_next_school_years(today), with_sessions=False):
+        rows[calendar.apprenticeship.pk].next_return = calendar.next_return_to_school(today)
+
+    for row in rows.values():
+        row.act_url, row.act_label = _what_to_act_on(row, now)
+    return list(rows.values())
+
+
+def _what_to_act_on(row: BoardRow, now) -> tuple[str, str]:
+    """The one click to the item to act on: a late item, a concern, a fiche to acknowledge,
+    a report to write, a visit to plan; else the booklet."""
+    fiche = row.latest_fiche
+    if row.late_items:
+        item = row.late_items[0]
+        return _url_of(item), _("Late: %(item)s") % {"item": _short(item)}
+    if fiche and fiche.concern and fiche.state != FicheState.ACKNOWLEDGED:
+        return reverse("lea:fiche_detail", args=[fiche.pk]), _("Read the concern")
+    if fiche and fiche.state == FicheState.COUNTERSIGNED:
+        return reverse("lea:fiche_detail", args=[fiche.pk]), _("Acknowledge the fiche")
+    if row.next_visit and row.next_visit.starts_at <= now:
+        return reverse("lea:visit_detail", args=[row.next_visit.pk]), _("Write the visit report")
+    if row.next_visit is None:
+        return reverse("lea:visit_plan", args=[row.apprenticeship.pk]), _("Plan a visit")
+    return reverse("lea:booklet", args=[row.apprenticeship.pk]), _("Open the booklet")
+
+
+def _url_of(document) -> str:
+    name = {Fiche: "lea:fiche_detail", YearlyPlan: "lea:plan_detail", ProjectDossier: "lea:project_detail"}
+    return reverse(name[type(document)], args=[document.pk])
+
+
+def _short(document) -> str:
+    if isinstance(document, Fiche):
+        return _("fiche no. %(number)s") % {"number": document.number}
+    if isinstance(document, YearlyPlan):
+        return _("missions description")
+    return _("project subject")
+
+
+def plans_to_validate(user):
+    """Yearly descriptions submitted to the option lead (scolarité: all), oldest first."""
+    qs = YearlyPlan.objects.filter(state=PlanState.SUBMITTED).select_related(
+        "apprenticeship__apprentice", "apprenticeship__option", "school_year"
+    )
+    if not can_manage(user):
+        qs = qs.filter(apprenticeship__option__lead=user)
+    return qs.order_by("state_changed_at", "pk")
+
+
+# --- Scolarité: completion per option × study year -----------------------------------------
+
+
+@dataclass
+class CompletionRow:
+    option: Option
+    study_year: int
+    apprentices: int = 0
+    fiches_due: int = 0
+    fiches_submitted: int = 0
+    fiches_countersigned: int = 0
+    fiches_late: int = 0
+    visits_held: int = 0
+    subjects_validated: int = 0
+    plans_validated: int = 0
+
+    def values(self) -> list:
+        return [
+            self.option.name,
+            f"{self.study_year}A",
+            self.apprentices,
+            self.fiches_due,
+            self.fiches_submitted,
+            self.fiches_countersigned,
+            self.fiches_late,
+            self.visits_held,
+            self.subjects_validated,
+            self.plans_validated,
+        ]
+
+
+COMPLETION_HEADERS = [
+    gettext_lazy("Option"),
+    gettext_lazy("Study year"),
+    gettext_lazy("Apprentices"),
+    gettext_lazy("Fiches due"),
+    gettext_lazy("Fiches submitted"),
+    gettext_lazy("Fiches countersigned"),
+    gettext_lazy("Fiches late"),
+    gettext_lazy("Visits held"),
+    gettext_lazy("Subjects validated"),
+    gettext_lazy("Missions descriptions validated"),
+]
+
+
+def completion_table(school_year: SchoolYear, today: datetime.date) -> list[CompletionRow]:
+    """Per option and study year of `school_year`: six queries whatever the numbers."""
+    table: dict[tuple[int, int], CompletionRow] = {}
+    options = {o.pk: o for o in Option.objects.order_by("name")}
+
+    def row(option_id, study_year) -> CompletionRow:
+        key = (option_id, study_year)
+        if key not in table:
+            table[key] = CompletionRow(options[option_id], study_year)
+        return table[key]
+
+    for option_id, study_year, n in (
+        Enrolment.objects.filter(school_year=school_year, apprenticeship__in=Apprenticeship.objects.current())
+        .values_list("apprenticeship__option_id", "study_year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        row(option_id, study_year).apprentices = n
+    fiches = (
+        Fiche.objects.live()
+        .filter(school_year=school_year)
+        .values_list("apprenticeship__option_id", "study_year")
+        .annotate(
+            due=Count("pk", filter=Q(due_on__lte=today)),
+            submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
+            countersigned=Count("pk", filter=Q(state__in=FicheState.done())),
+            late=Count("pk", filter=late_fiche_q(today)),
+        )
+        .order_by()
+    )
+    for option_id, study_year, due, submitted, countersigned, late in fiches:
+        r = row(option_id, study_year)
+        r.fiches_due, r.fiches_submitted, r.fiches_countersigned, r.fiches_late = (
+            due,
+            submitted,
+            countersigned,
+            late,
+        )
+    for option_id, study_year, n in (
+        Visit.objects.filter(
+            school_year=school_year,
+            state=VisitState.REPORTED,
+            apprenticeship__enrolments__school_year=school_year,
+        )
+        .values_list("apprenticeship__option_id", "apprenticeship__enrolments__study_year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        row(option_id, study_year).visits_held = n
+    for option_id, study_year, n in (
+        ProjectDossier.objects.filter(school_year=school_year, state=ProjectState.VALIDATED)
+        .values_list("apprenticeship__option_id", "study_year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        row(option_id, study_year).subjects_validated = n
+    for option_id, study_year, n in (
+        YearlyPlan.objects.filter(school_year=school_year, state=PlanState.VALIDATED)
+        .values_list("apprenticeship__option_id", "study_year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        row(option_id, study_year).plans_validated = n
+    return sorted(table.values(), key=lambda r: (r.option.name, r.study_year))
+
+
+# --- Scolarité: every late item, with when it was last reminded ----------------------------
+
+
+@dataclass
+class LateItem:
+    kind: str  # "fiche", "plan", "project": the kinds of lea:send_reminder
+    document: object
+    due_on: datetime.date
+    waiting_for: str
+    url: str
+    last_reminded: datetime.datetime | None = None
+
+    @property
+    def apprenticeship(self):
+        return self.document.apprenticeship
+
+
+def late_items(today: datetime.date) -> list[LateItem]:
+    """Every late fiche, yearly description and project (of current apprenticeships), the
+    most overdue first: six queries (fiches, plans, projects, due dates, content types,
+    reminders)."""
+    people = (
+        "apprenticeship__apprentice",
+        "apprenticeship__company",
+        "apprenticeship__school_tutor",
+        "school_year",
+    )
+    live = Apprenticeship.objects.current()
+    items: list[LateItem] = []
+    for fiche in (
+        Fiche.objects.live().filter(late_fiche_q(today), apprenticeship__in=live).select_related(*people)
+    ):
+        with_apprentice = fiche.state in FicheState.with_apprentice()
+        items.append(
+            LateItem(
+                "fiche",
+                fiche,
+                fiche.due_on if with_apprentice else fiche.tutor_due_on,
+                _("the apprentice") if with_apprentice else _("the company tutor"),
+                reverse("lea:fiche_detail", args=[fiche.pk]),
+            )
+        )
+    plans = list(
+        YearlyPlan.objects.filter(state__in=PLAN_OPEN, apprenticeship__in=live).select_related(*people)
+    )
+    projects = list(
+        ProjectDossier.objects.filter(state__in=PROJECT_OPEN, apprenticeship__in=live).select_related(*people)
+    )
+    due = yearly_due_dates([(d.school_year, d.study_year) for d in (*plans, *projects)])
+    for plan in plans:
+        plan_due = due[(DeadlineKind.MISSIONS, plan.school_year_id, plan.study_year)]
+        if plan_late(plan, plan_due, today):
+            waiting = (
+                _("the option lead")
+                if plan.state == PlanState.SUBMITTED
+                else _("the apprentice and the company tutor")
+            )
+            items.append(
+                LateItem("plan", plan, plan_due, waiting, reverse("lea:plan_detail", args=[plan.pk]))
+            )
+    for project in projects:
+        project_due = due[(DeadlineKind.SUBJECT, project.school_year_id, project.study_year)]
+        if project_late(project, project_due, today):
+            items.append(
+                LateItem(
+                    "project",
+                    project,
+                    project_due,
+                    _("the apprentice"),
+                    reverse("lea:project_detail", args=[project.pk]),
+                )
+            )
+    _attach_last_reminders(items)
+    return sorted(items, key=lambda item: (item.due_on, item.kind, item.document.pk))
+
+
+def _attach_last_reminders(items: list[LateItem]) -> None:
+    if not items:
+        return
+    types = ContentType.objects.get_for_models(Fiche, YearlyPlan, ProjectDossier)
+    by_kind = defaultdict(set)
+    for item in items:
+        by_kind[types[type(item.document)].pk].add(item.document.pk)
+    q = Q()
+    for content_type_id, pks in by_kind.items():
+        q |= Q(content_type_id=content_type_id, object_id__in=pks)
+    last = {
+        (ct, pk): at
+        for ct, pk, at in Reminder.objects.filter(q)
+        .values_list("content_type_id", "object_id")
+        .annotate(at=Max("sent_at"))
+        .order_by()
+    }
+    for item in items:
+        item.last_reminded = last.get((types[type(item.document)].pk, item.document.pk))
