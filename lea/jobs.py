@@ -26,6 +26,8 @@ def start_booklet_export(*, apprenticeship, requested_by):
             label=_("Booklet PDF of %(person)s") % {"person": apprenticeship.apprentice},
             created_by=requested_by,
             payload={"apprenticeship": apprenticeship.pk},
+            # a section per school year, then the rendering and the storing
+            total=apprenticeship.enrolments.count() + 2,
         )
         export = BookletExport.objects.create(
             apprenticeship=apprenticeship, job=job, requested_by=requested_by
@@ -131,7 +133,8 @@ def make_booklet_pdf(job, progress) -> dict:
     with translation.override(settings.LANGUAGE_CODE):
         sections = booklet_sections(apprenticeship)
         total = len(sections) + 2  # the sections, the rendering, the storing
-        progress(0, total)
+        if total != job.total:
+            progress(0, total)
         for done, _section in enumerate(sections, start=1):
             progress(done, total)
         data = render_pdf(
