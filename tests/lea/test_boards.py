@@ -106,7 +106,7 @@ def test_scolarite_sees_every_apprentice_and_filters_by_school_tutor(world, logi
 
 
 def test_the_board_is_sorted_by_the_column_asked(world, login):
-    calm, risky = _followed(world, 2)
+    _calm, risky = _followed(world, 2)
     f.VisitFactory(
         apprenticeship=risky,
         state=VisitState.REPORTED,
