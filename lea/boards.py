@@ -34,14 +34,40 @@ def late_fiche_q(today: datetime.date, prefix: str = "") -> Q:
     )
 
 
+@dataclass(frozen=True)
+class FicheInfo:
+    """What a board shows of a fiche (read as a tuple: boards list hundreds of them)."""
+
+    pk: int
+    number: int
+    state: str
+
+    def get_state_display(self) -> str:
+        return str(FicheState(self.state).label)
+
+
+@dataclass(frozen=True)
+class VisitInfo:
+    pk: int
+    starts_at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class LateInfo:
+    kind: str  # fiche, plan, project
+    pk: int
+    number: int | None = None
+
+
 @dataclass
 class BoardRow:
     apprenticeship: Apprenticeship
-    latest_fiche: Fiche | None = None
+    latest_fiche: FicheInfo | None = None
     late_count: int = 0
     concerns: int = 0
-    last_visit: Visit | None = None
-    next_visit: Visit | None = None
+    concern_fiche: int | None = None
+    last_visit: VisitInfo | None = None
+    next_visit: VisitInfo | None = None
     open_actions: int = 0
     risk: str = ""
     next_return: datetime.date | None = None
@@ -87,13 +113,15 @@ SORT_LABELS = {
     "risk": gettext_lazy("Risk"),
     "next_return": gettext_lazy("Next return to school"),
 }
+BOARD_PAGE_SIZE = 50
 
 
 def sort_rows(rows: list[BoardRow], sort: str) -> tuple[list[BoardRow], str]:
-    """`rows` sorted by `sort` ("risk", "-late"…; unknown: by name)."""
+    """`rows` sorted by `sort` ("risk", "-late"…; unknown: by name), then by name."""
     key = sort.lstrip("-")
     if key not in SORTS:
         key, sort = "name", "name"
+    rows = sorted(rows, key=SORTS["name"])
     return sorted(rows, key=SORTS[key], reverse=sort.startswith("-")), sort
 
 
@@ -113,61 +141,54 @@ def board_apprenticeships(user, *, board: str, school_tutor=None, option=None):
     return qs
 
 
-def board_rows(apprenticeships, today: datetime.date) -> list[BoardRow]:
-    """One row per apprenticeship: at most ten queries for any number of them (the list and
-    its enrolments, fiches, visits, open actions, plans, projects, due dates, school years,
-    calendar weeks)."""
-    from planning.selectors import calendars_for, current_and_next_school_years
+def board_rows(apprenticeships, today: datetime.date, school_years=None) -> list[BoardRow]:
+    """One row per apprenticeship, over the current school year(s): seven queries for any
+    number of them (the list, fiches, visits, open actions, plans, projects, due dates; and
+    the school years when not given). The links to act on and the next returns to school
+    are added by `finish_rows` for the rows shown."""
+    from planning.selectors import current_and_next_school_years
 
-    apprenticeships = list(
-        apprenticeships.select_related("apprentice", "company", "school_tutor", "option").prefetch_related(
-            "enrolments"
-        )
-    )
+    school_years = school_years if school_years is not None else current_and_next_school_years(today)
+    year_ids = [y.pk for y in school_years]
+    apprenticeships = list(apprenticeships.select_related("apprentice", "company", "school_tutor", "option"))
     rows = {a.pk: BoardRow(a) for a in apprenticeships}
     if not rows:
         return []
     ids = list(rows)
-    now = timezone.now()
+    with_apprentice = set(FicheState.with_apprentice())
 
-    for fiche in (
+    for pk, apprenticeship_id, number, state, due_on, tutor_due_on, period_start, concern in (
         Fiche.objects.live()
-        .filter(apprenticeship_id__in=ids)
-        .only(
-            "pk",
-            "apprenticeship_id",
-            "number",
-            "state",
-            "due_on",
-            "tutor_due_on",
-            "return_on",
-            "period_start",
-            "concern",
-            "school_year_id",
-        )
+        .filter(apprenticeship_id__in=ids, school_year_id__in=year_ids)
         .order_by("return_on", "pk")
+        .values_list(
+            "pk", "apprenticeship_id", "number", "state", "due_on", "tutor_due_on", "period_start", "concern"
+        )
     ):
-        row = rows[fiche.apprenticeship_id]
-        if fiche.period_start <= today:
-            row.latest_fiche = fiche
-        if fiche.late_since(today):
+        row = rows[apprenticeship_id]
+        if period_start <= today:
+            row.latest_fiche = FicheInfo(pk, number, state)
+        if (state in with_apprentice and due_on < today) or (
+            state == FicheState.SUBMITTED and tutor_due_on and tutor_due_on < today
+        ):
             row.late_count += 1
-            row.late_items.append(fiche)
-        if fiche.concern and fiche.state != FicheState.ACKNOWLEDGED:
+            row.late_items.append(LateInfo("fiche", pk, number))
+        if concern and state != FicheState.ACKNOWLEDGED:
             row.concerns += 1
+            row.concern_fiche = row.concern_fiche or pk
 
-    for visit in (
+    for pk, apprenticeship_id, state, starts_at, risk in (
         Visit.objects.filter(apprenticeship_id__in=ids)
         .exclude(state=VisitState.CANCELLED)
-        .only("pk", "apprenticeship_id", "state", "starts_at", "risk")
         .order_by("starts_at", "pk")
+        .values_list("pk", "apprenticeship_id", "state", "starts_at", "risk")
     ):
-        row = rows[visit.apprenticeship_id]
-        if visit.state == VisitState.REPORTED:
-            row.last_visit = visit
-            row.risk = visit.risk
-        elif visit.state == VisitState.PLANNED and row.next_visit is None:
-            row.next_visit = visit
+        row = rows[apprenticeship_id]
+        if state == VisitState.REPORTED:
+            row.last_visit = VisitInfo(pk, starts_at)
+            row.risk = risk
+        elif state == VisitState.PLANNED and row.next_visit is None:
+            row.next_visit = VisitInfo(pk, starts_at)
 
     for apprenticeship_id, count in (
         VisitAction.objects.filter(visit__apprenticeship_id__in=ids, done_at__isnull=True)
@@ -178,33 +199,42 @@ def board_rows(apprenticeships, today: datetime.date) -> list[BoardRow]:
         rows[apprenticeship_id].open_actions = count
 
     plans = list(
-        YearlyPlan.objects.filter(apprenticeship_id__in=ids, state__in=PLAN_OPEN).select_related(
-            "school_year"
-        )
+        YearlyPlan.objects.filter(apprenticeship_id__in=ids, state__in=PLAN_OPEN)
+        .select_related("school_year")
+        .only("pk", "apprenticeship_id", "state", "study_year", "school_year")
     )
     projects = list(
-        ProjectDossier.objects.filter(apprenticeship_id__in=ids, state__in=PROJECT_OPEN).select_related(
-            "school_year"
-        )
+        ProjectDossier.objects.filter(apprenticeship_id__in=ids, state__in=PROJECT_OPEN)
+        .select_related("school_year")
+        .only("pk", "apprenticeship_id", "state", "study_year", "school_year")
     )
     due = yearly_due_dates([(d.school_year, d.study_year) for d in (*plans, *projects)])
     for plan in plans:
         if plan_late(plan, due.get((DeadlineKind.MISSIONS, plan.school_year_id, plan.study_year)), today):
             rows[plan.apprenticeship_id].late_count += 1
-            rows[plan.apprenticeship_id].late_items.append(plan)
+            rows[plan.apprenticeship_id].late_items.append(LateInfo("plan", plan.pk))
     for project in projects:
-        if project_late(
-            project, due.get((DeadlineKind.SUBJECT, project.school_year_id, project.study_year)), today
-        ):
+        project_due = due.get((DeadlineKind.SUBJECT, project.school_year_id, project.study_year))
+        if project_late(project, project_due, today):
             rows[project.apprenticeship_id].late_count += 1
-            rows[project.apprenticeship_id].late_items.append(project)
-
-    for calendar in calendars_for(apprenticeships, current_and_next_school_years(today), with_sessions=False):
-        rows[calendar.apprenticeship.pk].next_return = calendar.next_return_to_school(today)
-
-    for row in rows.values():
-        row.act_url, row.act_label = _what_to_act_on(row, now)
+            rows[project.apprenticeship_id].late_items.append(LateInfo("project", project.pk))
     return list(rows.values())
+
+
+def finish_rows(rows: list[BoardRow], today: datetime.date, school_years) -> list[BoardRow]:
+    """The rows shown: their next return to school (calendars_for: at most three queries for
+    any number, the enrolments included) and the one click to the item to act on."""
+    from planning.selectors import calendars_for
+
+    missing = [row for row in rows if row.next_return is None]
+    if missing:
+        calendars = calendars_for([row.apprenticeship for row in missing], school_years, with_sessions=False)
+        for row, calendar in zip(missing, calendars, strict=True):
+            row.next_return = calendar.next_return_to_school(today)
+    now = timezone.now()
+    for row in rows:
+        row.act_url, row.act_label = _what_to_act_on(row, now)
+    return rows
 
 
 def _what_to_act_on(row: BoardRow, now) -> tuple[str, str]:
@@ -213,9 +243,16 @@ def _what_to_act_on(row: BoardRow, now) -> tuple[str, str]:
     fiche = row.latest_fiche
     if row.late_items:
         item = row.late_items[0]
-        return _url_of(item), _("Late: %(item)s") % {"item": _short(item)}
-    if fiche and fiche.concern and fiche.state != FicheState.ACKNOWLEDGED:
-        return reverse("lea:fiche_detail", args=[fiche.pk]), _("Read the concern")
+        url = reverse(LATE_URLS[item.kind], args=[item.pk])
+        if item.kind == "fiche":
+            what = _("fiche no. %(number)s") % {"number": item.number}
+        elif item.kind == "plan":
+            what = _("missions description")
+        else:
+            what = _("project subject")
+        return url, _("Late: %(item)s") % {"item": what}
+    if row.concern_fiche:
+        return reverse("lea:fiche_detail", args=[row.concern_fiche]), _("Read the concern")
     if fiche and fiche.state == FicheState.COUNTERSIGNED:
         return reverse("lea:fiche_detail", args=[fiche.pk]), _("Acknowledge the fiche")
     if row.next_visit and row.next_visit.starts_at <= now:
@@ -225,17 +262,7 @@ def _what_to_act_on(row: BoardRow, now) -> tuple[str, str]:
     return reverse("lea:booklet", args=[row.apprenticeship.pk]), _("Open the booklet")
 
 
-def _url_of(document) -> str:
-    name = {Fiche: "lea:fiche_detail", YearlyPlan: "lea:plan_detail", ProjectDossier: "lea:project_detail"}
-    return reverse(name[type(document)], args=[document.pk])
-
-
-def _short(document) -> str:
-    if isinstance(document, Fiche):
-        return _("fiche no. %(number)s") % {"number": document.number}
-    if isinstance(document, YearlyPlan):
-        return _("missions description")
-    return _("project subject")
+LATE_URLS = {"fiche": "lea:fiche_detail", "plan": "lea:plan_detail", "project": "lea:project_detail"}
 
 
 def plans_to_validate(user):
@@ -378,8 +405,8 @@ class LateItem:
 
 def late_items(today: datetime.date) -> list[LateItem]:
     """Every late fiche, yearly description and project (of current apprenticeships), the
-    most overdue first: six queries (fiches, plans, projects, due dates, content types,
-    reminders)."""
+    most overdue first: four queries (fiches, plans, projects, due dates); their reminders
+    with `attach_last_reminders`."""
     people = (
         "apprenticeship__apprentice",
         "apprenticeship__company",
@@ -431,11 +458,11 @@ def late_items(today: datetime.date) -> list[LateItem]:
                     reverse("lea:project_detail", args=[project.pk]),
                 )
             )
-    _attach_last_reminders(items)
     return sorted(items, key=lambda item: (item.due_on, item.kind, item.document.pk))
 
 
-def _attach_last_reminders(items: list[LateItem]) -> None:
+def attach_last_reminders(items: list[LateItem]) -> None:
+    """When each item was last reminded (one query for the items, a page of them)."""
     if not items:
         return
     types = ContentType.objects.get_for_models(Fiche, YearlyPlan, ProjectDossier)

@@ -162,7 +162,6 @@ page("planning:feed", None, lambda d: [d.feed_token(COMPANY_TUTOR)], label="plan
 
 # The LEA: the booklet, its boards and exports (the demo's own apprentice; at school size the
 # school tutor follows 15 apprentices, the option lead 150, scolarité 600).
-page("lea:my_booklet", APPRENTICE, label="lea:my_booklet (redirect)")
 page("lea:booklet", APPRENTICE, lambda d: [d.demo_apprenticeship])
 page("lea:booklet", SCHOOL_TUTOR, lambda d: [d.demo_apprenticeship])
 page("lea:booklet", COMPANY_CONTACT, lambda d: [d.demo_apprenticeship])

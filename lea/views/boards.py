@@ -3,6 +3,7 @@ the exports."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -12,11 +13,14 @@ from apprentissage.models import Apprenticeship, Option, SchoolYear, User
 from apprentissage.permissions import get_object_for_user_or_404
 from apprentissage.rules import can_manage
 from lea.boards import (
+    BOARD_PAGE_SIZE,
     COMPLETION_HEADERS,
     SORT_LABELS,
+    attach_last_reminders,
     board_apprenticeships,
     board_rows,
     completion_table,
+    finish_rows,
     plans_to_validate,
     sort_rows,
 )
@@ -25,6 +29,7 @@ from lea.boards import (
 )
 from lea.exports import completion_xlsx as completion_workbook
 from lea.exports import evidence_xlsx
+from planning.selectors import current_and_next_school_years
 
 
 class BoardFilterForm(forms.Form):
@@ -62,15 +67,26 @@ def _board(request, *, board: str, template: str, extra: dict):
             form.fields["option"].queryset = Option.objects.filter(lead=request.user).order_by("name")
             if form.is_valid() and form.cleaned_data["option"]:
                 filters = {"option": form.cleaned_data["option"]}
-    rows = board_rows(board_apprenticeships(request.user, board=board, **filters), today)
-    rows, sort = sort_rows(rows, request.GET.get("sort", "name"))
+    school_years = current_and_next_school_years(today)
+    rows = board_rows(board_apprenticeships(request.user, board=board, **filters), today, school_years)
+    sort = request.GET.get("sort", "name")
+    if sort.lstrip("-") == "next_return":  # the only column the calendar gives: every row's
+        finish_rows(rows, today, school_years)
+    rows, sort = sort_rows(rows, sort)
+    page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    finish_rows(page.object_list, today, school_years)
     query = request.GET.copy()
     query.pop("sort", None)
+    query.pop("page", None)
+    page_query = request.GET.copy()
+    page_query.pop("page", None)
     return render(
         request,
         template,
         {
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "page_query": page_query.urlencode(),
             "sort": sort,
             "sort_labels": SORT_LABELS,
             "form": form,
@@ -92,6 +108,9 @@ def school_tutor_board(request):
 def option_board(request):
     plans = list(plans_to_validate(request.user))
     return _board(request, board="option", template="lea/boards/option_board.html", extra={"plans": plans})
+
+
+LATE_PAGE_SIZE = 50
 
 
 class SchoolYearForm(forms.Form):
@@ -138,10 +157,12 @@ def completion_xlsx(request):
 @login_required
 @permission_required("lea.view_completion", raise_exception=True)
 def late_items(request):
+    page = Paginator(late_items_of(timezone.localdate()), LATE_PAGE_SIZE).get_page(request.GET.get("page"))
+    attach_last_reminders(page.object_list)
     return render(
         request,
         "lea/boards/late_items.html",
-        {"items": late_items_of(timezone.localdate()), "next": request.get_full_path()},
+        {"items": page.object_list, "page": page, "query": "", "next": request.get_full_path()},
     )
 
 

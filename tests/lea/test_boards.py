@@ -123,17 +123,20 @@ def test_the_board_is_sorted_by_the_column_asked(world, login):
 
 
 @pytest.mark.parametrize("url_name", ["lea:school_tutor_board", "lea:option_board"])
-def test_a_board_runs_a_constant_number_of_queries(world, login, url_name):
+@pytest.mark.parametrize("sort", ["name", "-next_return"])
+def test_a_board_runs_a_constant_number_of_queries(world, login, url_name, sort):
     client = login(world["option_lead"] if url_name == "lea:option_board" else world["school_tutor"])
-    url = reverse(url_name)
+    url = reverse(url_name) + f"?sort={sort}"
     _followed(world, 5)
     _queries(client, url)  # warms the per-process caches
     few, response = _queries(client, url)
     assert len(response.context["rows"]) == 6
     _followed(world, 45)
     many, response = _queries(client, url)
-    assert len(response.context["rows"]) == 51
+    assert response.context["page"].paginator.count == 51 and len(response.context["rows"]) == 50
     assert many == few
+    last = client.get(url + "&page=2").context["rows"]
+    assert len(last) == 1 and last[0].act_url and last[0].next_return is None  # no calendar planned
 
 
 def test_the_option_lead_sees_the_option_and_the_descriptions_to_validate(world, login):
@@ -240,3 +243,24 @@ def test_menus_lead_each_role_to_its_board(world, login):
     assert reverse("lea:completion") in urls("scolarite")
     assert not {reverse("lea:completion"), reverse("lea:option_board")} & urls("school_tutor")
     assert not {reverse("lea:my_booklet"), reverse("lea:school_tutor_board")} & urls("company_tutor")
+
+
+def test_the_next_return_to_school_comes_from_each_apprentices_calendar(world, login):
+    from planning.enums import WeekKind
+    from tests.planning.conftest import plan as plan_calendar
+
+    year = SchoolYear.objects.get(start_year=2026)
+    plan_calendar(year, 2, {49: WeekKind.SCHOOL}, actor=world["scolarite"])  # own: 2A
+    first_year = f.ApprenticeshipFactory(
+        school_tutor=world["school_tutor"], option=world.own.option, cohort=f.CohortFactory(entry_year=2026)
+    )
+    plan_calendar(year, 1, {51: WeekKind.SCHOOL}, actor=world["scolarite"])
+
+    for sort in ("name", "next_return"):
+        rows = (
+            login(world["school_tutor"])
+            .get(reverse("lea:school_tutor_board"), {"sort": sort})
+            .context["rows"]
+        )
+        returns = {row.apprenticeship: row.next_return for row in rows}
+        assert returns == {world.own: datetime.date(2026, 11, 30), first_year: datetime.date(2026, 12, 14)}
