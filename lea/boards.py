@@ -6,7 +6,6 @@ every apprentice of the board are read in one query per kind, the due dates in o
 calendars through `planning.selectors.calendars_for` (never a query per apprentice)."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -392,86 +391,82 @@ def completion_table(school_year: SchoolYear, today: datetime.date) -> list[Comp
 @dataclass
 class LateItem:
     kind: str  # "fiche", "plan", "project": the kinds of lea:send_reminder
-    document: object
+    pk: int
+    apprenticeship_id: int
+    title: str
     due_on: datetime.date
     waiting_for: str
-    url: str
+    apprenticeship: Apprenticeship | None = None  # read for the items shown (`show_late_items`)
     last_reminded: datetime.datetime | None = None
 
     @property
-    def apprenticeship(self):
-        return self.document.apprenticeship
+    def url(self) -> str:
+        return reverse(LATE_URLS[self.kind], args=[self.pk])
+
+
+LATE_MODELS = {"fiche": Fiche, "plan": YearlyPlan, "project": ProjectDossier}
 
 
 def late_items(today: datetime.date) -> list[LateItem]:
     """Every late fiche, yearly description and project (of current apprenticeships), the
-    most overdue first: four queries (fiches, plans, projects, due dates); their reminders
-    with `attach_last_reminders`."""
-    people = (
-        "apprenticeship__apprentice",
-        "apprenticeship__company",
-        "apprenticeship__school_tutor",
-        "school_year",
-    )
+    most overdue first, as light items: four queries (fiches, plans, projects, school years),
+    whatever their number; `show_late_items` adds what the page shows of those on it."""
     live = Apprenticeship.objects.current()
+    with_apprentice = set(FicheState.with_apprentice())
+    years = {y.pk: y for y in SchoolYear.objects.all()}
     items: list[LateItem] = []
-    for fiche in (
-        Fiche.objects.live().filter(late_fiche_q(today), apprenticeship__in=live).select_related(*people)
+    for pk, apprenticeship_id, number, school_year_id, state, due_on, tutor_due_on in (
+        Fiche.objects.live()
+        .filter(late_fiche_q(today), apprenticeship__in=live)
+        .values_list("pk", "apprenticeship_id", "number", "school_year_id", "state", "due_on", "tutor_due_on")
     ):
-        with_apprentice = fiche.state in FicheState.with_apprentice()
+        mine = state in with_apprentice
+        title = _("Fiche de liaison no. %(number)s (%(year)s)") % {
+            "number": number,
+            "year": years[school_year_id],
+        }
+        waiting = _("the apprentice") if mine else _("the company tutor")
         items.append(
-            LateItem(
-                "fiche",
-                fiche,
-                fiche.due_on if with_apprentice else fiche.tutor_due_on,
-                _("the apprentice") if with_apprentice else _("the company tutor"),
-                reverse("lea:fiche_detail", args=[fiche.pk]),
-            )
+            LateItem("fiche", pk, apprenticeship_id, title, due_on if mine else tutor_due_on, waiting)
         )
-    plans = list(
-        YearlyPlan.objects.filter(state__in=PLAN_OPEN, apprenticeship__in=live).select_related(*people)
-    )
+    fields = ("pk", "apprenticeship_id", "state", "school_year_id", "study_year")
+    plans = list(YearlyPlan.objects.filter(state__in=PLAN_OPEN, apprenticeship__in=live).values_list(*fields))
     projects = list(
-        ProjectDossier.objects.filter(state__in=PROJECT_OPEN, apprenticeship__in=live).select_related(*people)
+        ProjectDossier.objects.filter(state__in=PROJECT_OPEN, apprenticeship__in=live).values_list(*fields)
     )
-    due = yearly_due_dates([(d.school_year, d.study_year) for d in (*plans, *projects)])
-    for plan in plans:
-        plan_due = due[(DeadlineKind.MISSIONS, plan.school_year_id, plan.study_year)]
-        if plan_late(plan, plan_due, today):
+    due = yearly_due_dates([(years[sy], study) for _pk, _a, _state, sy, study in (*plans, *projects)])
+    for pk, apprenticeship_id, state, school_year_id, study_year in plans:
+        plan_due = due[(DeadlineKind.MISSIONS, school_year_id, study_year)]
+        if plan_due < today:
+            title = _("Missions description %(year)s") % {"year": years[school_year_id]}
             waiting = (
                 _("the option lead")
-                if plan.state == PlanState.SUBMITTED
+                if state == PlanState.SUBMITTED
                 else _("the apprentice and the company tutor")
             )
-            items.append(
-                LateItem("plan", plan, plan_due, waiting, reverse("lea:plan_detail", args=[plan.pk]))
-            )
-    for project in projects:
-        project_due = due[(DeadlineKind.SUBJECT, project.school_year_id, project.study_year)]
-        if project_late(project, project_due, today):
-            items.append(
-                LateItem(
-                    "project",
-                    project,
-                    project_due,
-                    _("the apprentice"),
-                    reverse("lea:project_detail", args=[project.pk]),
-                )
-            )
-    return sorted(items, key=lambda item: (item.due_on, item.kind, item.document.pk))
+            items.append(LateItem("plan", pk, apprenticeship_id, title, plan_due, waiting))
+    for pk, apprenticeship_id, _state, school_year_id, study_year in projects:
+        project_due = due[(DeadlineKind.SUBJECT, school_year_id, study_year)]
+        if project_due < today:
+            title = _("Project %(year)s") % {"year": years[school_year_id]}
+            items.append(LateItem("project", pk, apprenticeship_id, title, project_due, _("the apprentice")))
+    return sorted(items, key=lambda item: (item.due_on, item.kind, item.pk))
 
 
-def attach_last_reminders(items: list[LateItem]) -> None:
-    """When each item was last reminded (one query for the items, a page of them)."""
+def show_late_items(items: list[LateItem]) -> list[LateItem]:
+    """The apprentices and companies, and the last reminder, of the late items shown: two
+    queries for a page of them."""
     if not items:
-        return
-    types = ContentType.objects.get_for_models(Fiche, YearlyPlan, ProjectDossier)
-    by_kind = defaultdict(set)
-    for item in items:
-        by_kind[types[type(item.document)].pk].add(item.document.pk)
+        return items
+    apprenticeships = Apprenticeship.objects.select_related("apprentice", "company").in_bulk(
+        {item.apprenticeship_id for item in items}
+    )
+    types = ContentType.objects.get_for_models(*LATE_MODELS.values())
     q = Q()
-    for content_type_id, pks in by_kind.items():
-        q |= Q(content_type_id=content_type_id, object_id__in=pks)
+    for kind, model in LATE_MODELS.items():
+        pks = [item.pk for item in items if item.kind == kind]
+        if pks:
+            q |= Q(content_type_id=types[model].pk, object_id__in=pks)
     last = {
         (ct, pk): at
         for ct, pk, at in Reminder.objects.filter(q)
@@ -480,4 +475,6 @@ def attach_last_reminders(items: list[LateItem]) -> None:
         .order_by()
     }
     for item in items:
-        item.last_reminded = last.get((types[type(item.document)].pk, item.document.pk))
+        item.apprenticeship = apprenticeships[item.apprenticeship_id]
+        item.last_reminded = last.get((types[LATE_MODELS[item.kind]].pk, item.pk))
+    return items

@@ -16,12 +16,12 @@ from lea.boards import (
     BOARD_PAGE_SIZE,
     COMPLETION_HEADERS,
     SORT_LABELS,
-    attach_last_reminders,
     board_apprenticeships,
     board_rows,
     completion_table,
     finish_rows,
     plans_to_validate,
+    show_late_items,
     sort_rows,
 )
 from lea.boards import (
@@ -158,7 +158,7 @@ def completion_xlsx(request):
 @permission_required("lea.view_completion", raise_exception=True)
 def late_items(request):
     page = Paginator(late_items_of(timezone.localdate()), LATE_PAGE_SIZE).get_page(request.GET.get("page"))
-    attach_last_reminders(page.object_list)
+    show_late_items(page.object_list)
     return render(
         request,
         "lea/boards/late_items.html",

@@ -220,7 +220,7 @@ def test_late_items_list_what_is_late_with_a_reminder_button_and_the_last_remind
 
     response = login(world["scolarite"]).get(reverse("lea:late_items"))
 
-    items = {(i.kind, i.document.pk): i for i in response.context["items"]}
+    items = {(i.kind, i.pk): i for i in response.context["items"]}
     assert set(items) == {("fiche", fiche.pk), ("fiche", submitted.pk), ("plan", plan.pk)}
     assert items[("fiche", fiche.pk)].last_reminded == datetime.datetime(2026, 11, 23, 7, tzinfo=PARIS)
     assert items[("fiche", submitted.pk)].last_reminded is None
