@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from apprentissage.models import Apprenticeship, Enrolment, Option, SchoolYear
 from apprentissage.rules import can_manage
-from lea.booklet import PLAN_OPEN, PROJECT_OPEN, plan_late, project_late, yearly_due_dates
+from lea.booklet import PLAN_OPEN, PROJECT_OPEN, yearly_due_dates
 from lea.enums import DeadlineKind, FicheState, PlanState, ProjectState, RiskStatus, VisitState
 from lea.models import Fiche, ProjectDossier, Reminder, Visit, VisitAction, YearlyPlan
 
@@ -141,24 +141,38 @@ def board_apprenticeships(user, *, board: str, school_tutor=None, option=None):
 
 
 def board_rows(apprenticeships, today: datetime.date, school_years=None) -> list[BoardRow]:
-    """One row per apprenticeship, over the current school year(s): seven queries for any
-    number of them (the list, fiches, visits, open actions, plans, projects, due dates; and
-    the school years when not given). The links to act on and the next returns to school
-    are added by `finish_rows` for the rows shown."""
+    """One row per apprenticeship (a queryset), over the current school year(s): seven
+    queries for any number of them (the list, fiches, visits, open actions, plans, projects,
+    due dates; the school years when not given, or when a description of an earlier year is
+    still open). The links to act on and the next returns to school are added by
+    `finish_rows` for the rows shown."""
     from planning.selectors import current_and_next_school_years
 
     school_years = school_years if school_years is not None else current_and_next_school_years(today)
     year_ids = [y.pk for y in school_years]
-    apprenticeships = list(apprenticeships.select_related("apprentice", "company", "school_tutor", "option"))
-    rows = {a.pk: BoardRow(a) for a in apprenticeships}
+    rows = {
+        a.pk: BoardRow(a)
+        for a in apprenticeships.select_related("apprentice", "company", "option").only(
+            "pk",
+            "option_id",
+            "contract_start",
+            "apprentice__first_name",
+            "apprentice__last_name",
+            "apprentice__email",
+            "company__name",
+            "option__name",
+        )
+    }
     if not rows:
         return []
-    ids = list(rows)
+    # The documents of the board's apprenticeships: the same filter as a subquery (not a
+    # list of hundreds of ids).
+    of_board = apprenticeships.values("pk")
     with_apprentice = set(FicheState.with_apprentice())
 
     for pk, apprenticeship_id, number, state, due_on, tutor_due_on, period_start, concern in (
         Fiche.objects.live()
-        .filter(apprenticeship_id__in=ids, school_year_id__in=year_ids)
+        .filter(apprenticeship__in=of_board, school_year_id__in=year_ids)
         .order_by("return_on", "pk")
         .values_list(
             "pk", "apprenticeship_id", "number", "state", "due_on", "tutor_due_on", "period_start", "concern"
@@ -177,7 +191,7 @@ def board_rows(apprenticeships, today: datetime.date, school_years=None) -> list
             row.concern_fiche = row.concern_fiche or pk
 
     for pk, apprenticeship_id, state, starts_at, risk in (
-        Visit.objects.filter(apprenticeship_id__in=ids)
+        Visit.objects.filter(apprenticeship__in=of_board)
         .exclude(state=VisitState.CANCELLED)
         .order_by("starts_at", "pk")
         .values_list("pk", "apprenticeship_id", "state", "starts_at", "risk")
@@ -190,33 +204,35 @@ def board_rows(apprenticeships, today: datetime.date, school_years=None) -> list
             row.next_visit = VisitInfo(pk, starts_at)
 
     for apprenticeship_id, count in (
-        VisitAction.objects.filter(visit__apprenticeship_id__in=ids, done_at__isnull=True)
+        VisitAction.objects.filter(visit__apprenticeship__in=of_board, done_at__isnull=True)
         .values_list("visit__apprenticeship_id")
         .annotate(n=Count("pk"))
         .order_by()
     ):
         rows[apprenticeship_id].open_actions = count
 
+    fields = ("pk", "apprenticeship_id", "school_year_id", "study_year")
     plans = list(
-        YearlyPlan.objects.filter(apprenticeship_id__in=ids, state__in=PLAN_OPEN)
-        .select_related("school_year")
-        .only("pk", "apprenticeship_id", "state", "study_year", "school_year")
+        YearlyPlan.objects.filter(apprenticeship__in=of_board, state__in=PLAN_OPEN).values_list(*fields)
     )
     projects = list(
-        ProjectDossier.objects.filter(apprenticeship_id__in=ids, state__in=PROJECT_OPEN)
-        .select_related("school_year")
-        .only("pk", "apprenticeship_id", "state", "study_year", "school_year")
+        ProjectDossier.objects.filter(apprenticeship__in=of_board, state__in=PROJECT_OPEN).values_list(
+            *fields
+        )
     )
-    due = yearly_due_dates([(d.school_year, d.study_year) for d in (*plans, *projects)])
-    for plan in plans:
-        if plan_late(plan, due.get((DeadlineKind.MISSIONS, plan.school_year_id, plan.study_year)), today):
-            rows[plan.apprenticeship_id].late_count += 1
-            rows[plan.apprenticeship_id].late_items.append(LateInfo("plan", plan.pk))
-    for project in projects:
-        project_due = due.get((DeadlineKind.SUBJECT, project.school_year_id, project.study_year))
-        if project_late(project, project_due, today):
-            rows[project.apprenticeship_id].late_count += 1
-            rows[project.apprenticeship_id].late_items.append(LateInfo("project", project.pk))
+    years = {y.pk: y for y in school_years}
+    missing = {sy for _pk, _a, sy, _s in (*plans, *projects)} - set(years)
+    if missing:  # a description left open in an earlier year
+        years.update({y.pk: y for y in SchoolYear.objects.all()})
+    due = yearly_due_dates([(years[sy], study) for _pk, _a, sy, study in (*plans, *projects)])
+    for kind, documents, deadline in (
+        ("plan", plans, DeadlineKind.MISSIONS),
+        ("project", projects, DeadlineKind.SUBJECT),
+    ):
+        for pk, apprenticeship_id, school_year_id, study_year in documents:
+            if due[(deadline, school_year_id, study_year)] < today:
+                rows[apprenticeship_id].late_count += 1
+                rows[apprenticeship_id].late_items.append(LateInfo(kind, pk))
     return list(rows.values())
 
 
