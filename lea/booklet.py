@@ -128,9 +128,14 @@ def booklet_for(apprenticeship, user, today: datetime.date) -> Booklet:
     from planning.selectors import calendars_for
 
     reads_follow_up = user.has_perm("lea.view_fiche", apprenticeship)
-    enrolments = sorted(
-        apprenticeship.enrolments.select_related("school_year"), key=lambda e: e.school_year.start_year
+    # (prefetched with their school years by the page; else one query)
+    prefetched = "enrolments" in getattr(apprenticeship, "_prefetched_objects_cache", {})
+    enrolments = (
+        apprenticeship.enrolments.all()
+        if prefetched
+        else apprenticeship.enrolments.select_related("school_year")
     )
+    enrolments = sorted(enrolments, key=lambda e: e.school_year.start_year)
     years = [BookletYear(e.school_year, e.study_year) for e in enrolments]
     by_year = {y.school_year.pk: y for y in years}
 

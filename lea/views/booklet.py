@@ -1,13 +1,14 @@
 """The booklet of an apprenticeship: its page, the apprentice's own, its PDF (a job)."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apprentissage.models import Apprenticeship
+from apprentissage.models import Apprenticeship, Enrolment
 from apprentissage.permissions import get_object_for_user_or_404
 from lea.booklet import booklet_for
 from lea.jobs import start_booklet_export
@@ -15,7 +16,10 @@ from lea.models import BookletExport
 
 
 def _apprenticeships():
-    return Apprenticeship.objects.with_people().prefetch_related("enrolments")
+    # The enrolments with their school years: the booklet's years and the calendar read them.
+    return Apprenticeship.objects.with_people().prefetch_related(
+        Prefetch("enrolments", queryset=Enrolment.objects.select_related("school_year"))
+    )
 
 
 @login_required

@@ -160,3 +160,13 @@ def test_the_apprenticeship_page_links_to_the_booklet_with_the_latest_fiche(worl
     contact = login(world["company_contact"]).get(reverse("apprenticeship_detail", args=[world.own.pk]))
     assert reverse("lea:booklet", args=[world.own.pk]) in contact.content.decode()
     assert reverse("lea:fiche_detail", args=[fiche.pk]) not in contact.content.decode()
+
+
+def test_the_booklet_reads_the_enrolments_once(world, login):
+    client = login(world["school_tutor"])
+    url = reverse("lea:booklet", args=[world.own.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    enrolments = [q["sql"] for q in queries.captured_queries if 'FROM "apprentissage_enrolment"' in q["sql"]]
+    assert len(enrolments) == 1, enrolments
