@@ -60,7 +60,9 @@ class LateInfo:
 
 @dataclass
 class BoardRow:
-    apprenticeship: Apprenticeship
+    pk: int  # the apprenticeship's
+    sort_name: tuple[str, str]
+    apprenticeship: Apprenticeship | None = None  # read for the rows shown (`finish_rows`)
     latest_fiche: FicheInfo | None = None
     late_count: int = 0
     concerns: int = 0
@@ -84,10 +86,7 @@ class BoardRow:
 
 
 SORTS = {
-    "name": lambda r: (
-        r.apprenticeship.apprentice.last_name.lower(),
-        r.apprenticeship.apprentice.first_name.lower(),
-    ),
+    "name": lambda r: r.sort_name,
     "fiche": lambda r: r.latest_fiche.state if r.latest_fiche else "",
     "late": lambda r: r.late_count,
     "concerns": lambda r: r.concerns,
@@ -141,26 +140,19 @@ def board_apprenticeships(user, *, board: str, school_tutor=None, option=None):
 
 
 def board_rows(apprenticeships, today: datetime.date, school_years=None) -> list[BoardRow]:
-    """One row per apprenticeship (a queryset), over the current school year(s): seven
-    queries for any number of them (the list, fiches, visits, open actions, plans, projects,
-    due dates; the school years when not given, or when a description of an earlier year is
-    still open). The links to act on and the next returns to school are added by
-    `finish_rows` for the rows shown."""
+    """One row per apprenticeship (a queryset), over the current school year(s), as little
+    as sorting needs: seven queries for any number of them (their names, fiches, visits,
+    open actions, plans, projects, due dates; the school years when not given, or when a
+    description of an earlier year is still open). `finish_rows` reads the rest of the rows
+    shown (the apprenticeship, the next return to school, the link to act on)."""
     from planning.selectors import current_and_next_school_years
 
     school_years = school_years if school_years is not None else current_and_next_school_years(today)
     year_ids = [y.pk for y in school_years]
     rows = {
-        a.pk: BoardRow(a)
-        for a in apprenticeships.select_related("apprentice", "company", "option").only(
-            "pk",
-            "option_id",
-            "contract_start",
-            "apprentice__first_name",
-            "apprentice__last_name",
-            "apprentice__email",
-            "company__name",
-            "option__name",
+        pk: BoardRow(pk, ((last or "").lower(), (first or "").lower()))
+        for pk, last, first in apprenticeships.values_list(
+            "pk", "apprentice__last_name", "apprentice__first_name"
         )
     }
     if not rows:
@@ -237,11 +229,21 @@ def board_rows(apprenticeships, today: datetime.date, school_years=None) -> list
 
 
 def finish_rows(rows: list[BoardRow], today: datetime.date, school_years) -> list[BoardRow]:
-    """The rows shown: their next return to school (calendars_for: at most three queries for
-    any number, the enrolments included) and the one click to the item to act on."""
+    """The rows shown: their apprenticeship (one query), next return to school
+    (calendars_for: at most two queries for any number) and the one click to the item to
+    act on."""
     from planning.selectors import calendars_for
 
-    missing = [row for row in rows if row.next_return is None]
+    unread = [row for row in rows if row.apprenticeship is None]
+    if unread:
+        found = (
+            Apprenticeship.objects.select_related("apprentice", "company", "option")
+            .prefetch_related("enrolments")
+            .in_bulk([row.pk for row in unread])
+        )
+        for row in unread:
+            row.apprenticeship = found[row.pk]
+    missing = [row for row in unread if row.next_return is None]
     if missing:
         calendars = calendars_for([row.apprenticeship for row in missing], school_years, with_sessions=False)
         for row, calendar in zip(missing, calendars, strict=True):
@@ -273,8 +275,8 @@ def _what_to_act_on(row: BoardRow, now) -> tuple[str, str]:
     if row.next_visit and row.next_visit.starts_at <= now:
         return reverse("lea:visit_detail", args=[row.next_visit.pk]), _("Write the visit report")
     if row.next_visit is None:
-        return reverse("lea:visit_plan", args=[row.apprenticeship.pk]), _("Plan a visit")
-    return reverse("lea:booklet", args=[row.apprenticeship.pk]), _("Open the booklet")
+        return reverse("lea:visit_plan", args=[row.pk]), _("Plan a visit")
+    return reverse("lea:booklet", args=[row.pk]), _("Open the booklet")
 
 
 LATE_URLS = {"fiche": "lea:fiche_detail", "plan": "lea:plan_detail", "project": "lea:project_detail"}
