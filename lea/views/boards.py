@@ -103,11 +103,16 @@ def school_tutor_board(request):
     return _board(request, board="tutor", template="lea/boards/school_tutor_board.html", extra={})
 
 
+# The oldest descriptions waiting are listed; the rest on the review page (lea:plans_to_review).
+PLANS_SHOWN = 20
+
+
 @login_required
 @permission_required("lea.view_option_board", raise_exception=True)
 def option_board(request):
-    plans = list(plans_to_validate(request.user))
-    return _board(request, board="option", template="lea/boards/option_board.html", extra={"plans": plans})
+    plans = list(plans_to_validate(request.user)[: PLANS_SHOWN + 1])
+    extra = {"plans": plans[:PLANS_SHOWN], "more_plans": len(plans) > PLANS_SHOWN}
+    return _board(request, board="option", template="lea/boards/option_board.html", extra=extra)
 
 
 LATE_PAGE_SIZE = 50

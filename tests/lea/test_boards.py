@@ -150,7 +150,7 @@ def test_the_option_lead_sees_the_option_and_the_descriptions_to_validate(world,
 
     response = login(world["option_lead"]).get(reverse("lea:option_board"))
 
-    assert [p.pk for p in response.context["plans"]] == [plan.pk]
+    assert [p.pk for p in response.context["plans"]] == [plan.pk] and not response.context["more_plans"]
     assert [r.apprenticeship for r in response.context["rows"]] == [world.own]
     assert reverse("lea:plan_detail", args=[plan.pk]) in response.content.decode()
 
@@ -264,3 +264,13 @@ def test_the_next_return_to_school_comes_from_each_apprentices_calendar(world, l
         )
         returns = {row.apprenticeship: row.next_return for row in rows}
         assert returns == {world.own: datetime.date(2026, 11, 30), first_year: datetime.date(2026, 12, 14)}
+
+
+def test_the_option_board_lists_the_oldest_descriptions_and_links_to_the_rest(world, login):
+    for _ in range(21):
+        f.YearlyPlanFactory(
+            apprenticeship=f.ApprenticeshipFactory(option=world.own.option), state=PlanState.SUBMITTED
+        )
+    response = login(world["option_lead"]).get(reverse("lea:option_board"))
+    assert len(response.context["plans"]) == 20 and response.context["more_plans"]
+    assert reverse("lea:plans_to_review") in response.content.decode()
