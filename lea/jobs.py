@@ -117,6 +117,22 @@ def _document_title(kind, doc) -> str:
     return _("Company visit of %(date)s") % {"date": timezone.localtime(doc.starts_at).strftime("%d/%m/%Y")}
 
 
+def _recruitment(apprenticeship) -> dict:
+    """The recruitment mission sheet the booklet starts from (none: no dossier)."""
+    from recruitment.models import Dossier
+
+    dossier = (
+        Dossier.objects.filter(apprenticeship=apprenticeship)
+        .select_related("candidate__user", "company", "option", "mission_sheet")
+        .first()
+    )
+    sheet = getattr(dossier, "mission_sheet", None) if dossier else None
+    if sheet is None:
+        return {}
+    validated = sheet.versions.filter(decision="validated").select_related("decided_by").first()
+    return {"dossier": dossier, "sheet": sheet, "validated_version": validated}
+
+
 @job_handler(BOOKLET_PDF)
 def make_booklet_pdf(job, progress) -> dict:
     """One PDF of the whole booklet: cover, table of contents, each document with its content
@@ -142,6 +158,7 @@ def make_booklet_pdf(job, progress) -> dict:
             {
                 "apprenticeship": apprenticeship,
                 "sections": sections,
+                **_recruitment(apprenticeship),
                 "verification_url": settings.SITE_URL + reverse("signature_verification"),
             },
         )

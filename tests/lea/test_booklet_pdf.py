@@ -50,12 +50,17 @@ def documents(world):
 
 
 def _text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    """The PDF's text, its line breaks as spaces."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
 
 
 def test_the_booklet_pdf_is_made_by_a_job_and_downloaded(
     world, login, documents, django_capture_on_commit_callbacks
 ):
+    world.dossier.apprenticeship = world.own  # the recruitment mission sheet opens the booklet
+    world.dossier.save(update_fields=["apprenticeship"])
+    world.dossier.mission_sheet.year2_missions = "Piloter la maintenance de la presse 12"
+    world.dossier.mission_sheet.save(update_fields=["year2_missions"])
     client = login(world["school_tutor"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("lea:booklet_export", args=[world.own.pk]))
@@ -76,6 +81,9 @@ def test_the_booklet_pdf_is_made_by_a_job_and_downloaded(
     assert len(reader.pages) >= 4  # cover, contents, two school years
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
     assert {"2025-2026 · 1A", "2026-2027 · 2A"} <= set(outline)
+    # the cover, the recruitment mission sheet, then each school year
+    assert len(outline) == 4 and outline[-2:] == ["2025-2026 · 1A", "2026-2027 · 2A"]
+    assert "Piloter la maintenance de la presse 12" in _text(data)
     text = _text(data)
     assert documents["signature"].verification_code in text
     assert "Analyse des rebuts de la ligne 3" in text
