@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from apprentissage.models import TransitionLog
 from apprentissage.tabular import xlsx_response
+from apprentissage.workflow import workflows
 from lea.boards import COMPLETION_HEADERS, completion_table
 from lea.enums import VisitState
 from lea.models import Fiche, ProjectDossier, Reminder, Visit, VisitAction, YearlyPlan
@@ -176,13 +177,15 @@ def evidence_rows(apprenticeship) -> list[list]:
             ]
         )
     for log in TransitionLog.objects.filter(documents).select_related("actor"):
-        name = names.get((by_type[log.content_type_id], log.object_id), "")
+        model = by_type[log.content_type_id]
+        name = names.get((model, log.object_id), "")
+        action, from_state, to_state = _labels(model, log)
         rows.append(
             [
                 log.at,
                 name,
                 _("Transition: %(name)s (%(from)s → %(to)s)")
-                % {"name": log.transition, "from": log.from_state, "to": log.to_state},
+                % {"name": action, "from": from_state, "to": to_state},
                 str(log.actor or _("the portal")),
                 log.comment,
             ]
@@ -199,6 +202,18 @@ def evidence_rows(apprenticeship) -> list[list]:
         )
 
     return sorted(rows, key=when)
+
+
+def _labels(model, log) -> tuple[str, str, str]:
+    """A logged transition in people's words: its workflow's label, the states' labels."""
+    workflow = next((w for w in workflows() if w.model is model), None)
+    transition = workflow._by_name.get(log.transition) if workflow else None
+    states = dict(model._meta.get_field(workflow.state_field if workflow else "state").flatchoices)
+    return (
+        str(transition.label) if transition else log.transition,
+        str(states.get(log.from_state, log.from_state)),
+        str(states.get(log.to_state, log.to_state)),
+    )
 
 
 def evidence_xlsx(apprenticeship):

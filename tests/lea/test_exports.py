@@ -98,6 +98,8 @@ def test_the_evidence_export_lists_every_dated_follow_up_action(world, login):
     # due, action done; the reminder; the transition
     assert len(rows) == 10
     assert "Appel au tuteur le 9/11" in texts and "Former à la sécurité" in texts
+    # the transition's states in words (the workflow's label when the area registers it)
+    assert f"({FicheState.DRAFT.label} → {FicheState.SUBMITTED.label})" in texts
     assert "Autre apprenti" not in texts
     concern = next(row for row in rows if str(row[4].value).startswith("=HYPERLINK"))
     assert concern[4].data_type == "s"  # a text, never a formula
