@@ -51,6 +51,7 @@ def booklet(request, pk: int):
             "booklet": data,
             "today": today,
             "may_export": request.user.has_perm("lea.export_booklet", apprenticeship),
+            "may_export_evidence": request.user.has_perm("lea.export_evidence", apprenticeship),
             "exports": exports,
         },
     )

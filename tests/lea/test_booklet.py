@@ -61,6 +61,7 @@ def test_the_booklet_shows_each_document_with_its_state_next_step_and_pdf(world,
     body = response.content.decode()
     assert reverse("lea:fiche_detail", args=[late.pk]) in body
     assert "badge text-bg-danger" in body  # late marked in words, not colour only
+    assert reverse("lea:evidence_export", args=[world.own.pk]) in body  # the school tutor's audit export
     (year,) = [y for y in response.context["booklet"].years if y.school_year.start_year == 2026]
     assert year.study_year == 2 and year.late_count == 2
 
@@ -81,6 +82,8 @@ def test_a_company_contact_sees_plans_and_project_titles_not_fiches_or_visits(wo
     body = response.content.decode()
     assert reverse("lea:fiche_detail", args=[fiche.pk]) not in body
     assert "Absences répétées" not in body
+    assert reverse("lea:booklet_export", args=[world.own.pk]) not in body
+    assert reverse("lea:evidence_export", args=[world.own.pk]) not in body
     assert not response.context["booklet"].reads_follow_up
 
 
@@ -94,6 +97,9 @@ def test_the_returns_to_school_ahead_are_fiches_to_come(world, login):
 
     upcoming = _items(response, "upcoming")
     assert [i.on for i in upcoming] == [datetime.date(2027, 1, 18)]
+    body = response.content.decode()  # the apprentice exports their booklet, not the audit evidence
+    assert reverse("lea:booklet_export", args=[world.own.pk]) in body
+    assert reverse("lea:evidence_export", args=[world.own.pk]) not in body
 
 
 def test_the_mission_sheet_of_recruitment_links_to_the_dossier_for_those_who_may_see_it(world, login):
