@@ -99,3 +99,9 @@ rules.add_perm("lea.view_completion", can_manage)
 rules.add_perm("lea.manage_framework", can_manage)
 rules.add_perm("lea.view_tutor_board", tutors_in_a_company)
 rules.add_perm("lea.manage_deadlines", can_manage)
+
+# The booklet's own page for its apprentice (menu "My booklet"); the follow-up evidence of one
+# apprentice for a quality audit: those who answer for the follow-up (school tutor, option
+# lead, scolarité), not the apprentice nor the company.
+rules.add_perm("lea.view_my_booklet", core.is_an_apprentice)
+rules.add_perm("lea.export_evidence", is_school_tutor | is_option_lead | can_manage)

@@ -158,3 +158,17 @@ page("planning:company_calendar", COMPANY_CONTACT, query="annee=1")
 page("planning:feeds", OPTION_LEAD)
 page("planning:feed", None, lambda d: [d.feed_token(OPTION_LEAD)], label="planning:feed (option lead)")
 page("planning:feed", None, lambda d: [d.feed_token(COMPANY_TUTOR)], label="planning:feed (company tutor)")
+
+
+# The LEA: the booklet, its boards and exports (the demo's own apprentice; at school size the
+# school tutor follows 15 apprentices, the option lead 150, scolarité 600).
+page("lea:booklet", APPRENTICE, lambda d: [d.demo_apprenticeship])
+page("lea:booklet", SCHOOL_TUTOR, lambda d: [d.demo_apprenticeship])
+page("lea:booklet", COMPANY_CONTACT, lambda d: [d.demo_apprenticeship])
+page("lea:school_tutor_board", SCHOOL_TUTOR)
+page("lea:school_tutor_board", SCOLARITE, label="lea:school_tutor_board (all, 600)")
+page("lea:option_board", OPTION_LEAD)
+page("lea:completion", SCOLARITE)
+page("lea:completion_xlsx", SCOLARITE, timed="xlsx")
+page("lea:late_items", SCOLARITE)
+page("lea:evidence_export", SCHOOL_TUTOR, lambda d: [d.demo_apprenticeship], timed="xlsx")

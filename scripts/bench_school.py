@@ -8,7 +8,11 @@ bulk inserts, what a real school holds:
 - about 45 school tutors and 120 companies, each with an HR contact and two tutors;
 - the previous school year's TAPE sessions (the demo plans the current year's), and the
   answers of every apprentice to the sessions already past, over both school years;
-- a recruitment year of about 150 dossiers for the next cohort, in every state.
+- a recruitment year of about 150 dossiers for the next cohort, in every state;
+- each apprentice's booklet (LEA) over both school years: a fiche de liaison per company
+  period up to today (last year's all acknowledged, this year's in every state, some late,
+  some with a concern), a visit each year (last year's reported, this year's planned or
+  reported with open actions), a yearly missions description and a project dossier per year.
 
 The demo logins get a school-size load: responsable.option@ leads GenIndus (150 apprentices),
 tuteur.ecole@ is the school tutor of 15, tuteur.entreprise@ the company tutor of 6, and
@@ -215,12 +219,14 @@ def build(log=print) -> dict[str, int]:
     planning_demo._load_tape_sessions(previous, people["scolarite@example.com"])
     attendances = _tape_attendance(start, today, rng)
     dossiers = _recruitment(start + 1, options, companies, contacts, people, aero_tarn, rng)
+    booklets = _lea(created, start, today, rng)
     counts = {
         "apprenticeships": Apprenticeship.objects.count(),
         "school tutors": group.user_set.count(),
         "companies": Company.objects.count(),
         "TAPE answers": attendances,
         "dossiers": dossiers,
+        "LEA documents": booklets,
     }
     log("École de bench : " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     return counts
@@ -319,3 +325,142 @@ def _recruitment(entry_year, options, companies, contacts, people, aero_tarn, rn
 
     MissionSheet.objects.bulk_create([MissionSheet(dossier=d, state=sheet_state(d.state)) for d in dossiers])
     return Dossier.objects.count()
+
+
+def _lea(apprenticeships: list[Apprenticeship], start: int, today: datetime.date, rng: random.Random) -> int:
+    """The booklets of the bench apprentices, from their calendars (calendars_for), in bulk."""
+    from lea.enums import (
+        ActionOwner,
+        FicheState,
+        PlanState,
+        ProjectState,
+        RiskStatus,
+        VisitMode,
+        VisitState,
+    )
+    from lea.models import Fiche, ProjectDossier, Visit, VisitAction, YearlyPlan
+    from planning.selectors import calendars_for
+
+    framework = [
+        {"code": "concevoir", "label": "Concevoir une solution", "block": "Compétences communes"},
+        {"code": "piloter", "label": "Conduire un projet", "block": "Compétences communes"},
+    ]
+    now = timezone.now()
+    tz = timezone.get_current_timezone()
+    years = list(SchoolYear.objects.filter(start_year__in=[start - 1, start]).order_by("start_year"))
+    ids = [a.pk for a in apprenticeships]
+    apprenticeships = list(Apprenticeship.objects.filter(pk__in=ids).prefetch_related("enrolments"))
+    fiches, visits, plans, projects = [], [], [], []
+    for calendar in calendars_for(apprenticeships, years, with_sessions=False):
+        a = calendar.apprenticeship
+        for year in years:
+            study_year = calendar.study_year_in(year)
+            if study_year is None:
+                continue
+            current = year.start_year == start
+            previous_end = max(year.start_date, a.contract_start)
+            number = 0
+            for first, last in calendar.school_periods(year):
+                period_end = first - datetime.timedelta(days=3)
+                if first > today + datetime.timedelta(days=14) or period_end < previous_end:
+                    previous_end = max(previous_end, last + datetime.timedelta(days=3))
+                    continue
+                number += 1
+                due_on = first + datetime.timedelta(days=5)
+                state = FicheState.ACKNOWLEDGED
+                if current and due_on >= today - datetime.timedelta(days=20):
+                    state = rng.choice(
+                        [
+                            FicheState.DRAFT,
+                            FicheState.SUBMITTED,
+                            FicheState.COUNTERSIGNED,
+                            FicheState.RETURNED,
+                        ]
+                    )
+                elif current and rng.random() < 0.2:
+                    state = FicheState.COUNTERSIGNED
+                done = state not in FicheState.with_apprentice()
+                concern = current and rng.random() < 0.05
+                fiches.append(
+                    Fiche(
+                        apprenticeship=a,
+                        school_year=year,
+                        study_year=study_year,
+                        number=number,
+                        period_start=previous_end,
+                        period_end=period_end,
+                        return_on=first,
+                        due_on=due_on,
+                        tutor_due_on=due_on + datetime.timedelta(days=10) if done else None,
+                        submitted_at=now if done else None,
+                        countersigned_at=now if state in FicheState.done() else None,
+                        acknowledged_at=now if state == FicheState.ACKNOWLEDGED else None,
+                        state=state,
+                        version=1 if state == FicheState.DRAFT else 3,
+                        framework=framework,
+                        activities=[{"description": "Suivi de production", "share": 100}],
+                        concern=concern,
+                        concern_reason="Absences répétées" if concern else "",
+                    )
+                )
+                previous_end = last + datetime.timedelta(days=3)
+            visit_day = datetime.datetime.combine(
+                year.start_date + datetime.timedelta(days=60 if not current else 100), datetime.time(14), tz
+            )
+            held = not current or (visit_day < now and rng.random() < 0.7)
+            visits.append(
+                Visit(
+                    apprenticeship=a,
+                    school_year=year,
+                    starts_at=visit_day,
+                    mode=VisitMode.ON_SITE,
+                    attendees="L'apprenti, le tuteur entreprise, le tuteur école",
+                    state=VisitState.REPORTED if held else VisitState.PLANNED,
+                    risk=rng.choice([RiskStatus.GREEN] * 6 + [RiskStatus.AMBER] * 3 + [RiskStatus.RED])
+                    if held
+                    else "",
+                    reported_at=visit_day if held else None,
+                    overall_assessment="Bonne intégration" if held else "",
+                )
+            )
+            plans.append(
+                YearlyPlan(
+                    apprenticeship=a,
+                    school_year=year,
+                    study_year=study_year,
+                    state=PlanState.VALIDATED
+                    if not current
+                    else rng.choice([PlanState.DRAFT, PlanState.SUBMITTED, PlanState.VALIDATED]),
+                    missions="Amélioration continue d'une ligne de production",
+                )
+            )
+            projects.append(
+                ProjectDossier(
+                    apprenticeship=a,
+                    school_year=year,
+                    study_year=study_year,
+                    state=ProjectState.VALIDATED if not current else ProjectState.DRAFT,
+                    title="Réduction des rebuts de la ligne 3",
+                )
+            )
+    Fiche.objects.bulk_create(fiches, batch_size=1000)
+    visits = Visit.objects.bulk_create(visits, batch_size=1000)
+    VisitAction.objects.bulk_create(
+        [
+            VisitAction(
+                visit=visit,
+                description="Faire le point sur le projet",
+                owner_role=ActionOwner.COMPANY_TUTOR,
+                due_on=visit.starts_at.date() + datetime.timedelta(days=30),
+                done_at=visit.starts_at + datetime.timedelta(days=20)
+                if visit.school_year_id == years[0].pk
+                else None,
+            )
+            for visit in visits
+            if visit.state == VisitState.REPORTED
+        ],
+        batch_size=1000,
+    )
+    YearlyPlan.objects.bulk_create(plans, batch_size=1000)
+    ProjectDossier.objects.bulk_create(projects, batch_size=1000)
+    return len(fiches) + len(visits) + len(plans) + len(projects)

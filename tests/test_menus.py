@@ -28,7 +28,14 @@ BEFORE = [
     ),
     ("recruitment:review_list", lambda user: user.has_perm("recruitment.review_mission_sheets")),
     ("recruitment:midisup_queue", lambda user: user.has_perm("recruitment.view_midisup_queue")),
+    ("lea:my_booklet", lambda user: user.has_perm("lea.view_my_booklet")),
+    ("lea:school_tutor_board", lambda user: user.has_perm("lea.view_school_tutor_board")),
+    ("lea:option_board", lambda user: user.has_perm("lea.view_option_board")),
+    ("lea:plans_to_review", lambda user: user.has_perm("lea.view_option_board")),
+    ("lea:completion", lambda user: user.has_perm("lea.view_completion")),
     ("lea:missing_visits", lambda user: user.has_perm("lea.view_missing_visits")),
+    ("lea:framework", lambda user: user.has_perm("lea.manage_framework")),
+    ("lea:deadlines", lambda user: user.has_perm("lea.manage_deadlines")),
     ("planning:my_calendar", lambda user: user.has_perm("planning.view_my_calendar")),
     ("planning:company_calendar", lambda user: user.has_perm("planning.view_company_calendar")),
     ("planning:grid_index", lambda user: user.has_perm("planning.manage_calendars")),
@@ -117,13 +124,14 @@ def test_groups_of_entries_are_drop_down_menus_and_a_lone_entry_a_plain_link(wor
     admin = _bar(login(world["admin"]).get(reverse("home")))
     contact = _bar(login(world["company_contact"]).get(reverse("home")))
 
-    # Admin: six items in the bar; of the calendars, only the grid (admin has no calendar
-    # of their own nor apprentices to follow), so it is a plain link; the LEA's one entry too.
+    # Admin: six items in the bar (the booklet's boards: a drop-down menu); of the calendars,
+    # only the grid (admin has no calendar of their own nor apprentices to follow), so it is a
+    # plain link.
     assert admin == [
         (reverse("home"), ""),
         ("", "people"),
         ("", "recruitment"),
-        (reverse("lea:missing_visits"), ""),
+        ("", "lea"),
         (reverse("planning:grid_index"), ""),
         (reverse("admin:index"), ""),
     ]

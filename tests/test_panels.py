@@ -67,7 +67,7 @@ def test_recruitment_panel_shows_the_dossier_to_those_who_may_open_it(world, log
 def test_an_apprenticeship_without_dossier_has_no_recruitment_panel(world, login):
     response = _detail(login(world["scolarite"]), world.own)
 
-    assert [p.template.split("/")[0] for p in response.context["panels"]] == ["planning"]
+    assert [p.template.split("/")[0] for p in response.context["panels"]] == ["planning", "lea"]
 
 
 def test_panels_come_in_their_order_and_a_new_app_adds_one_without_touching_the_page(world, login):
@@ -88,8 +88,8 @@ def test_panels_come_in_their_order_and_a_new_app_adds_one_without_touching_the_
     finally:
         panels._panels.pop()
 
-    assert admin == ["recruitment", "recruitment", "planning"]  # 10, 15 (the new one), 20
-    assert "LEA" not in scolarite and len(scolarite) == 2
+    assert admin == ["recruitment", "recruitment", "planning", "lea"]  # 10, 15 (the new one), 20, 30
+    assert "LEA" not in scolarite and len(scolarite) == 3
 
 
 def test_the_page_queries_do_not_grow_with_school_periods_or_dossiers(world, login):
@@ -110,8 +110,8 @@ def test_the_page_queries_do_not_grow_with_school_periods_or_dossiers(world, log
         response = _detail(client, world.own)
 
     # Assert: the same queries (the dossier panel: 1; the calendar panel: school years 1,
-    # their weeks 1 each), whatever is in them
-    assert len(response.context["panels"]) == 2
+    # their weeks 1 each; the booklet panel: the latest fiche 1), whatever is in them
+    assert len(response.context["panels"]) == 3
     assert len(after) == len(before)
 
 

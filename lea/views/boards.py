@@ -1,14 +1,191 @@
-"""Stub: the URL names of this area, until it is built (see views/stubs.py)."""
+"""The boards of those who follow many apprentices, scolarité's completion, late items and
+the exports."""
 
+from django import forms
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .stubs import not_built
+from apprentissage.models import Apprenticeship, Option, SchoolYear, User
+from apprentissage.permissions import get_object_for_user_or_404
+from apprentissage.rules import can_manage
+from lea.boards import (
+    BOARD_PAGE_SIZE,
+    COMPLETION_HEADERS,
+    SORT_LABELS,
+    board_apprenticeships,
+    board_rows,
+    completion_table,
+    finish_rows,
+    plans_to_validate,
+    show_late_items,
+    sort_rows,
+)
+from lea.boards import (
+    late_items as late_items_of,
+)
+from lea.exports import completion_xlsx as completion_workbook
+from lea.exports import evidence_xlsx
+from planning.selectors import current_and_next_school_years
+
+
+class BoardFilterForm(forms.Form):
+    """Scolarité's filters (the others see their own apprentices)."""
+
+    school_tutor = forms.ModelChoiceField(
+        label=_("School tutor"), queryset=User.objects.none(), required=False, empty_label=_("All")
+    )
+    option = forms.ModelChoiceField(
+        label=_("Option"), queryset=Option.objects.order_by("name"), required=False, empty_label=_("All")
+    )
+
+    def __init__(self, *args, with_tutor: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_tutor:
+            self.fields["school_tutor"].queryset = User.objects.filter(
+                pk__in=Apprenticeship.objects.current().values("school_tutor")
+            ).order_by("last_name", "first_name")
+        else:
+            del self.fields["school_tutor"]
+
+
+def _board(request, *, board: str, template: str, extra: dict):
+    today = timezone.localdate()
+    manages = can_manage(request.user)
+    form = BoardFilterForm(request.GET or None, with_tutor=board == "tutor") if manages else None
+    filters = {}
+    if form is not None and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    if board == "option" and not manages:
+        # The options the user leads, to filter by when there are several.
+        led = list(Option.objects.filter(lead=request.user).order_by("name"))
+        form = BoardFilterForm(request.GET or None, with_tutor=False) if len(led) > 1 else None
+        if form is not None:
+            form.fields["option"].queryset = Option.objects.filter(lead=request.user).order_by("name")
+            if form.is_valid() and form.cleaned_data["option"]:
+                filters = {"option": form.cleaned_data["option"]}
+    school_years = current_and_next_school_years(today)
+    rows = board_rows(board_apprenticeships(request.user, board=board, **filters), today, school_years)
+    sort = request.GET.get("sort", "name")
+    if sort.lstrip("-") == "next_return":  # the only column the calendar gives: every row's
+        finish_rows(rows, today, school_years)
+    rows, sort = sort_rows(rows, sort)
+    page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    finish_rows(page.object_list, today, school_years)
+    query = request.GET.copy()
+    query.pop("sort", None)
+    query.pop("page", None)
+    page_query = request.GET.copy()
+    page_query.pop("page", None)
+    return render(
+        request,
+        template,
+        {
+            "rows": page.object_list,
+            "page": page,
+            "page_query": page_query.urlencode(),
+            "sort": sort,
+            "sort_labels": SORT_LABELS,
+            "form": form,
+            "query": query.urlencode(),
+            "today": today,
+            **extra,
+        },
+    )
+
+
+@login_required
+@permission_required("lea.view_school_tutor_board", raise_exception=True)
+def school_tutor_board(request):
+    return _board(request, board="tutor", template="lea/boards/school_tutor_board.html", extra={})
+
+
+# The oldest descriptions waiting are listed; the rest on the review page (lea:plans_to_review).
+PLANS_SHOWN = 20
+
+
+@login_required
+@permission_required("lea.view_option_board", raise_exception=True)
+def option_board(request):
+    plans = list(plans_to_validate(request.user)[: PLANS_SHOWN + 1])
+    extra = {"plans": plans[:PLANS_SHOWN], "more_plans": len(plans) > PLANS_SHOWN}
+    return _board(request, board="option", template="lea/boards/option_board.html", extra=extra)
+
+
+LATE_PAGE_SIZE = 50
+
+
+class SchoolYearForm(forms.Form):
+    school_year = forms.ModelChoiceField(
+        label=_("School year"),
+        queryset=SchoolYear.objects.order_by("-start_year"),
+        required=False,
+        empty_label=None,
+    )
+
+
+def _school_year(request):
+    form = SchoolYearForm(request.GET or None)
+    chosen = form.cleaned_data["school_year"] if form.is_valid() else None
+    return form, chosen or SchoolYear.objects.current()
+
+
+@login_required
+@permission_required("lea.view_completion", raise_exception=True)
+def completion(request):
+    form, school_year = _school_year(request)
+    if school_year and not form.is_bound:
+        form = SchoolYearForm(initial={"school_year": school_year})
+    today = timezone.localdate()
+    table = completion_table(school_year, today) if school_year else []
+    return render(
+        request,
+        "lea/boards/completion.html",
+        {"form": form, "school_year": school_year, "table": table, "headers": COMPLETION_HEADERS},
+    )
+
+
+@login_required
+@permission_required("lea.view_completion", raise_exception=True)
+def completion_xlsx(request):
+    from django.http import Http404
+
+    _form, school_year = _school_year(request)
+    if school_year is None:
+        raise Http404
+    return completion_workbook(school_year, timezone.localdate())
+
+
+@login_required
+@permission_required("lea.view_completion", raise_exception=True)
+def late_items(request):
+    page = Paginator(late_items_of(timezone.localdate()), LATE_PAGE_SIZE).get_page(request.GET.get("page"))
+    show_late_items(page.object_list)
+    return render(
+        request,
+        "lea/boards/late_items.html",
+        {"items": page.object_list, "page": page, "query": "", "next": request.get_full_path()},
+    )
+
+
+@login_required
+def evidence_export(request, pk: int):
+    """Every dated follow-up action of one apprentice (XLSX) for a quality audit: for the
+    school tutor, the option lead and scolarité (`lea.export_evidence`)."""
+    apprenticeship = get_object_for_user_or_404(
+        request.user, "lea.export_evidence", Apprenticeship.objects.with_people(), pk=pk
+    )
+    return evidence_xlsx(apprenticeship)
+
 
 urlpatterns = [
-    path("suivi/tuteur/", not_built, name="school_tutor_board"),
-    path("suivi/option/", not_built, name="option_board"),
-    path("suivi/scolarite/", not_built, name="completion"),
-    path("suivi/scolarite/export.xlsx", not_built, name="completion_xlsx"),
-    path("suivi/retards/", not_built, name="late_items"),
-    path("apprentissages/<int:pk>/preuves.xlsx", not_built, name="evidence_export"),
+    path("suivi/tuteur/", school_tutor_board, name="school_tutor_board"),
+    path("suivi/option/", option_board, name="option_board"),
+    path("suivi/scolarite/", completion, name="completion"),
+    path("suivi/scolarite/export.xlsx", completion_xlsx, name="completion_xlsx"),
+    path("suivi/retards/", late_items, name="late_items"),
+    path("apprentissages/<int:pk>/preuves.xlsx", evidence_export, name="evidence_export"),
 ]
