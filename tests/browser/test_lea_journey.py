@@ -73,7 +73,9 @@ def save(page, form_selector="main form[method=post]"):
 
 def test_the_lea_from_a_fiche_to_the_registrars_completion(browser, live_server, demo_data):
     apprentice = User.objects.get(email="apprenti@example.com")
-    fiche = Fiche.objects.filter(apprenticeship__apprentice=apprentice, state=FicheState.DRAFT).latest("return_on")
+    fiche = Fiche.objects.filter(apprenticeship__apprentice=apprentice, state=FicheState.DRAFT).latest(
+        "return_on"
+    )
     tutor = fiche.apprenticeship.company_tutor
     school_tutor = fiche.apprenticeship.school_tutor
 
