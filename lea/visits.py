@@ -21,6 +21,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, prefetch_re
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -112,10 +113,10 @@ def schedule_history(visit: Visit) -> list[dict]:
     for record in records:
         when = timezone.localtime(record.starts_at, paris())
         if previous is None:
-            text = _("Planned for %(date)s") % {"date": when.strftime("%d/%m/%Y %H:%M")}
+            text = _("Planned for %(date)s") % {"date": date_format(when, "SHORT_DATETIME_FORMAT")}
         elif record.sequence != previous.sequence and record.state == VisitState.PLANNED:
             text = _("Moved to %(date)s (%(mode)s%(place)s); invitation updated") % {
-                "date": when.strftime("%d/%m/%Y %H:%M"),
+                "date": date_format(when, "SHORT_DATETIME_FORMAT"),
                 "mode": record.get_mode_display().lower(),
                 "place": f", {record.location}" if record.location else "",
             }
@@ -264,8 +265,8 @@ def _send_invitation(visit: Visit, *, method: str, title: str, actor) -> None:
             [
                 _("On %(date)s at %(time)s, %(mode)s%(place)s.")
                 % {
-                    "date": when.strftime("%d/%m/%Y"),
-                    "time": when.strftime("%H:%M"),
+                    "date": date_format(when, "SHORT_DATE_FORMAT"),
+                    "time": time_format(when, "TIME_FORMAT"),
                     "mode": visit.get_mode_display().lower(),
                     "place": f" — {visit.location}" if visit.location else "",
                 },

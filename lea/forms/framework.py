@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from apprentissage.enums import StudyYear
+from apprentissage.forms import CHOOSE
 
 from ..enums import DeadlineKind
 from ..models import Competency, CompetencyBlock
@@ -40,6 +41,7 @@ class CompetencyForm(_SaveHelperMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["block"].queryset = CompetencyBlock.objects.select_related("option")
+        self.fields["block"].empty_label = CHOOSE
         self._helper()
 
 

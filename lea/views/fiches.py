@@ -134,7 +134,7 @@ def _autosave(request, form_class, fiche) -> JsonResponse:
         {
             "version": fiche.version,
             "message": _("Draft saved automatically at %(time)s.")
-            % {"time": time_format(timezone.localtime(fiche.updated_at), "H:i")},
+            % {"time": time_format(timezone.localtime(fiche.updated_at), "TIME_FORMAT")},
         }
     )
 

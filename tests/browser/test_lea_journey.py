@@ -37,6 +37,10 @@ FILL_THE_REST = """(form) => {
   form.querySelectorAll("textarea").forEach((t) => {
     if (!t.value.trim() && !t.disabled && !t.readOnly) t.value = "Rien à signaler de particulier.";
   });
+  form.querySelectorAll("input[name$='_description']").forEach((d) => {
+    const share = form.querySelector(`[name='${d.name.replace("_description", "_share")}']`);
+    if (d.value.trim() && share && !share.value) share.value = "5";
+  });
   form.querySelectorAll("select").forEach((s) => {
     if (!s.value && s.options.length) s.selectedIndex = s.options.length - 1;
   });

@@ -173,7 +173,8 @@ class TestReschedule:
         response = login(world["apprentice"]).get(reverse("lea:visit_detail", args=[planned.pk]))
         entries = response.context["schedule_history"]
         assert [e["by"] for e in entries] == [world["school_tutor"], world["school_tutor"]]
-        assert "08/12/2026 14:00" in entries[0]["text"] and "10/12/2026 09:30" in entries[1]["text"]
+        assert "08/12/2026 à 14\u00a0h\u00a000" in entries[0]["text"]  # French formats (formats/fr)
+        assert "10/12/2026 à 9\u00a0h\u00a030" in entries[1]["text"]
 
     def test_changing_the_people_present_alone_sends_nothing(self, world, login, planned):
         sent = OutboxEmail.objects.count()

@@ -3,6 +3,7 @@ incomplete; commented by the apprentice and the company tutor, never changed; it
 actions are their owners' to-dos until marked done."""
 
 import datetime
+import html
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -158,7 +159,7 @@ class TestWriteAndSign:
         visit.refresh_from_db()
         response = sign(client, visit, name_of(world["school_tutor"]))
         assert response.status_code == 409
-        text = response.content.decode()
+        text = html.unescape(response.content.decode())
         for name in ("integration", "next_visit_on"):
             assert str(Visit._meta.get_field(name).verbose_name) in text
         visit.refresh_from_db()
