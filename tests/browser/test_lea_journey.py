@@ -35,13 +35,11 @@ FILL_THE_REST = """(form) => {
     if (!radios.some((r) => r.checked)) radios[Math.max(0, radios.length - 2)].click();
   }
   form.querySelectorAll("textarea").forEach((t) => {
+    if (t.name.startsWith("activity_")) return;  // the activity rows are optional
     if (!t.value.trim() && !t.disabled && !t.readOnly) t.value = "Rien à signaler de particulier.";
   });
-  form.querySelectorAll("input[name$='_description']").forEach((d) => {
-    const share = form.querySelector(`[name='${d.name.replace("_description", "_share")}']`);
-    if (d.value.trim() && share && !share.value) share.value = "5";
-  });
   form.querySelectorAll("select").forEach((s) => {
+    if (s.name.includes("-")) return;  // a formset's extra row (agreed actions) stays empty
     if (!s.value && s.options.length) s.selectedIndex = s.options.length - 1;
   });
 }"""
@@ -71,7 +69,7 @@ def fire(page, name):
 
 
 def save(page, form_selector="main form[method=post]"):
-    page.locator(form_selector).first.locator("button[type=submit]").first.click()
+    page.locator(form_selector).first.locator("button[type=submit], input[type=submit]").first.click()
     page.wait_for_load_state()
 
 
@@ -177,9 +175,11 @@ def test_the_lea_from_a_fiche_to_the_registrars_completion(browser, live_server,
     page.goto(reverse("lea:visit_report", args=[past.pk]))
     checked(page)
     form = page.locator("main form[method=post]").first
+    page.locator("input[name='risk'][value='green']").check()
     form.evaluate(FILL_THE_REST)
-    page.locator("select[name='risk']").select_option("green")
-    form.locator("button[type=submit]").first.click()
+    next_visit = timezone.localdate() + timezone.timedelta(days=120)
+    page.locator("input[name='next_visit_on']").fill(next_visit.isoformat())
+    form.locator("button[type=submit], input[type=submit]").first.click()
     page.wait_for_load_state()
     page.goto(reverse("lea:visit_detail", args=[past.pk]))
     sign = page.locator("form[action$='/action/sign_report/']")
