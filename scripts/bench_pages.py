@@ -63,6 +63,14 @@ class Data:
 
         return Dossier.objects.filter(state__in=DossierState.with_midisup()).order_by("pk").first().pk
 
+    def lea_document(self, model_name: str, **filters) -> int:
+        """The demo apprentice's latest LEA document of a kind (fiche, visit, plan, project)."""
+        from django.apps import apps
+
+        model = apps.get_model("lea", model_name)
+        rows = model.objects.filter(apprenticeship__apprentice__email=APPRENTICE, **filters)
+        return rows.order_by("-pk").values_list("pk", flat=True).first()
+
     def feed_token(self, email: str) -> str:
         """The person's calendar feed (created the first time, as the feeds page does)."""
         from apprentissage.models import User
@@ -172,3 +180,17 @@ page("lea:completion", SCOLARITE)
 page("lea:completion_xlsx", SCOLARITE, timed="xlsx")
 page("lea:late_items", SCOLARITE)
 page("lea:evidence_export", SCHOOL_TUTOR, lambda d: [d.demo_apprenticeship], timed="xlsx")
+
+# Each LEA document's page (the demo apprentice's), and the PDFs a jury or an audit reads.
+page("lea:fiche_detail", COMPANY_TUTOR, lambda d: [d.lea_document("Fiche", state="acknowledged")])
+page("lea:fiche_edit", APPRENTICE, lambda d: [d.lea_document("Fiche", state="draft")])
+page("lea:fiche_pdf", SCHOOL_TUTOR, lambda d: [d.lea_document("Fiche", state="acknowledged")], timed="pdf")
+page("lea:visit_detail", SCHOOL_TUTOR, lambda d: [d.lea_document("Visit", state="reported")])
+page("lea:visit_pdf", SCHOOL_TUTOR, lambda d: [d.lea_document("Visit", state="reported")], timed="pdf")
+page("lea:plan_detail", OPTION_LEAD, lambda d: [d.lea_document("YearlyPlan")])
+page("lea:project_detail", SCHOOL_TUTOR, lambda d: [d.lea_document("ProjectDossier")])
+page("lea:project_pdf", SCHOOL_TUTOR, lambda d: [d.lea_document("ProjectDossier")], timed="pdf")
+page("lea:plans_to_review", OPTION_LEAD)
+page("lea:missing_visits", SCHOOL_TUTOR)
+page("lea:missing_visits", SCOLARITE, label="lea:missing_visits (all)")
+page("lea:framework", SCOLARITE)
