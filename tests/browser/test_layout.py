@@ -28,6 +28,13 @@ EVERY_ROLE = "tous.roles@example.com"
 
 # Views that answer a file, not a page (the crawl does not open them).
 DOWNLOADS = {
+    "lea:booklet_export_download",
+    "lea:completion_xlsx",
+    "lea:evidence_export",
+    "lea:fiche_pdf",
+    "lea:project_pdf",
+    "lea:visit_ics",
+    "lea:visit_pdf",
     "planning:export_pdf",
     "planning:export_xlsx",
     "planning:feed",
