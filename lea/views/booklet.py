@@ -37,7 +37,8 @@ def booklet(request, pk: int):
     today = timezone.localdate()
     data = booklet_for(apprenticeship, request.user, today)
     exports = []
-    if request.user.has_perm("lea.export_booklet", apprenticeship):
+    may_export = request.user.has_perm("lea.export_booklet", apprenticeship)
+    if may_export:
         exports = list(
             BookletExport.objects.filter(
                 apprenticeship=apprenticeship, requested_by=request.user
@@ -50,7 +51,7 @@ def booklet(request, pk: int):
             "apprenticeship": apprenticeship,
             "booklet": data,
             "today": today,
-            "may_export": request.user.has_perm("lea.export_booklet", apprenticeship),
+            "may_export": may_export,
             "may_export_evidence": request.user.has_perm("lea.export_evidence", apprenticeship),
             "exports": exports,
         },

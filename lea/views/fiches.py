@@ -32,7 +32,13 @@ AUTOSAVE = "autosave"  # the POST field autosave.js adds: the answer is JSON, no
 
 def get_fiche(request, pk: int) -> Fiche:
     """The fiche `pk` if the user may read it, else 404 (every fiche page starts here)."""
-    return get_object_for_user_or_404(request.user, "lea.view_fiche", Fiche.objects.with_people(), pk=pk)
+    return get_object_for_user_or_404(
+        request.user,
+        "lea.view_fiche",
+        # (who acknowledged it: the page and the PDF name them)
+        Fiche.objects.with_people().select_related("acknowledged_by"),
+        pk=pk,
+    )
 
 
 def _detail_url(fiche) -> str:
