@@ -11,7 +11,7 @@ from crispy_forms.layout import Div, Field, Layout, LayoutObject, Submit
 from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -130,14 +130,13 @@ def _label_text(bound):
 
 
 def _attrs_html(attrs: dict) -> str:
-    return format_html_join(
-        "",
-        " {}{}",
-        (
-            (name, "" if value is True else format_html('="{}"', value))
+    """The attributes as Django's `attrs.html` writes them (True: the name alone)."""
+    return mark_safe(
+        "".join(
+            f" {name}" if value is True else f' {name}="{escape(value)}"'
             for name, value in attrs.items()
             if value is not False and value is not None
-        ),
+        )
     )
 
 

@@ -79,6 +79,17 @@ def fiche_context(request, fiche: Fiche) -> dict:
     """What the page and the PDF show (a constant number of queries)."""
     signatures = list(signatures_of(fiche))
     return {
+        **_header_context(fiche),
+        "signature": next((s for s in reversed(signatures) if s.voided_at is None), None),
+        "signatures": signatures,
+        "verification_url": request.build_absolute_uri(reverse("signature_verification")),
+    }
+
+
+def _header_context(fiche: Fiche) -> dict:
+    """What the section forms' pages show above the form (the header, the TAPE sessions,
+    the apprentice's part): the fiche's context without its signatures."""
+    return {
         "fiche": fiche,
         "apprenticeship": fiche.apprenticeship,
         "next_step": FICHE_WORKFLOW.next_step(fiche),
@@ -89,9 +100,6 @@ def fiche_context(request, fiche: Fiche) -> dict:
         "competencies": competency_rows(fiche),
         "behaviour": behaviour_rows(fiche),
         "activities": fiche.activities or [],
-        "signature": next((s for s in reversed(signatures) if s.voided_at is None), None),
-        "signatures": signatures,
-        "verification_url": request.build_absolute_uri(reverse("signature_verification")),
     }
 
 
@@ -164,7 +172,7 @@ def _edit_section(request, pk: int, *, perm: str, form_class, title: str, after_
             instance=fiche,
             template="lea/fiches/edit.html",
             success_url=_detail_url(fiche),
-            context={"fiche": fiche, "title": title, **fiche_context(request, fiche)},
+            context={"title": title, **_header_context(fiche)},
         )
     if request.method == "POST" and after_post:
         after_post(fiche)
