@@ -7,13 +7,13 @@ page shows the saved values that differ from what the person typed (`others_chan
 import copy
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout, LayoutObject, Submit
+from crispy_forms.layout import Field, Layout, LayoutObject
 from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,10 +27,6 @@ ACTIVITY_ROWS = 6  # rows offered for activities (empty ones are ignored)
 ACTIVITY_MAX_LENGTH = 500
 AUTOSAVE_SECONDS = 60  # the page saves the draft this often when something changed (autosave.js)
 NOT_OBSERVED = "none"
-
-
-class SecondarySubmit(Submit):
-    field_classes = "btn btn-outline-secondary"
 
 
 # --- Lean layout objects ------------------------------------------------------------------
@@ -281,11 +277,28 @@ def _framework_blocks(framework: list[dict]) -> list[tuple[str, list[dict]]]:
     return list(blocks.items())
 
 
+class LeanSubmit(LayoutObject):
+    """A submit button (crispy's `Submit`)."""
+
+    def __init__(self, name: str, value, css_class: str = "btn btn-primary"):
+        self.name, self.value, self.css_class = name, value, css_class
+        self.fields = []
+
+    def render(self, form, context, **kwargs):
+        return format_html(
+            '<input type="submit" name="{}" value="{}" class="{}" id="submit-id-{}"/>',
+            self.name,
+            self.value,
+            self.css_class,
+            slugify(self.name),
+        )
+
+
 def _buttons():
     """Save and stay on the form, or save and go back to the fiche (see `edit_draft`)."""
-    return Div(
-        Submit("save", _("Save the draft")),
-        SecondarySubmit(SAVE_AND_RETURN, _("Save and go back to the fiche")),
+    return LeanDiv(
+        LeanSubmit("save", _("Save the draft")),
+        LeanSubmit(SAVE_AND_RETURN, _("Save and go back to the fiche"), "btn btn-outline-secondary"),
         css_class="d-flex flex-wrap gap-2",
     )
 
