@@ -31,9 +31,19 @@ def my_booklet(request):
     return redirect("lea:booklet", pk=apprenticeship.pk)
 
 
+def _booklet_apprenticeships():
+    """The page's apprenticeship: the people it names and the option (its lead's id is what
+    the permissions read), not the cohort nor the lead's row."""
+    return Apprenticeship.objects.select_related(
+        "apprentice", "company", "company_tutor", "school_tutor", "option"
+    ).prefetch_related(Prefetch("enrolments", queryset=Enrolment.objects.select_related("school_year")))
+
+
 @login_required
 def booklet(request, pk: int):
-    apprenticeship = get_object_for_user_or_404(request.user, "lea.view_booklet", _apprenticeships(), pk=pk)
+    apprenticeship = get_object_for_user_or_404(
+        request.user, "lea.view_booklet", _booklet_apprenticeships(), pk=pk
+    )
     today = timezone.localdate()
     data = booklet_for(apprenticeship, request.user, today)
     exports = []
