@@ -103,7 +103,8 @@ def _mission_sheet_item(apprenticeship, user) -> BookletItem | None:
 
     dossier = (
         Dossier.objects.filter(apprenticeship=apprenticeship)
-        .select_related("candidate__user", "company", "option", "mission_sheet")
+        # (what `recruitment.view_dossier` reads: the candidate's user id, the option's lead id)
+        .select_related("candidate", "option", "mission_sheet")
         .first()
     )
     if dossier is None:

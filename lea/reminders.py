@@ -384,7 +384,7 @@ def reminder_context(request, document) -> dict:
     """What `lea/includes/reminders.html` shows on a document's page: the reminders sent
     (date, step, to whom, by whom or the portal) and the button when the user may send one."""
     kind = kind_of(document)
-    waiting = waiting_on(document)
+    waiting = waiting_on(document, DueDates())  # (only the due date of the document's duty: one query)
     people = [person for person, _url in waiting.people] if waiting else []
     return {
         "reminders": list(Reminder.of(document)),

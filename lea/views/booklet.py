@@ -31,13 +31,24 @@ def my_booklet(request):
     return redirect("lea:booklet", pk=apprenticeship.pk)
 
 
+def _booklet_apprenticeships():
+    """The page's apprenticeship: the people it names and the option (its lead's id is what
+    the permissions read), not the cohort nor the lead's row."""
+    return Apprenticeship.objects.select_related(
+        "apprentice", "company", "company_tutor", "school_tutor", "option"
+    ).prefetch_related(Prefetch("enrolments", queryset=Enrolment.objects.select_related("school_year")))
+
+
 @login_required
 def booklet(request, pk: int):
-    apprenticeship = get_object_for_user_or_404(request.user, "lea.view_booklet", _apprenticeships(), pk=pk)
+    apprenticeship = get_object_for_user_or_404(
+        request.user, "lea.view_booklet", _booklet_apprenticeships(), pk=pk
+    )
     today = timezone.localdate()
     data = booklet_for(apprenticeship, request.user, today)
     exports = []
-    if request.user.has_perm("lea.export_booklet", apprenticeship):
+    may_export = request.user.has_perm("lea.export_booklet", apprenticeship)
+    if may_export:
         exports = list(
             BookletExport.objects.filter(
                 apprenticeship=apprenticeship, requested_by=request.user
@@ -50,7 +61,7 @@ def booklet(request, pk: int):
             "apprenticeship": apprenticeship,
             "booklet": data,
             "today": today,
-            "may_export": request.user.has_perm("lea.export_booklet", apprenticeship),
+            "may_export": may_export,
             "may_export_evidence": request.user.has_perm("lea.export_evidence", apprenticeship),
             "exports": exports,
         },

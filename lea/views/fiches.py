@@ -32,7 +32,13 @@ AUTOSAVE = "autosave"  # the POST field autosave.js adds: the answer is JSON, no
 
 def get_fiche(request, pk: int) -> Fiche:
     """The fiche `pk` if the user may read it, else 404 (every fiche page starts here)."""
-    return get_object_for_user_or_404(request.user, "lea.view_fiche", Fiche.objects.with_people(), pk=pk)
+    return get_object_for_user_or_404(
+        request.user,
+        "lea.view_fiche",
+        # (who acknowledged it: the page and the PDF name them)
+        Fiche.objects.with_people().select_related("acknowledged_by"),
+        pk=pk,
+    )
 
 
 def _detail_url(fiche) -> str:
@@ -73,6 +79,17 @@ def fiche_context(request, fiche: Fiche) -> dict:
     """What the page and the PDF show (a constant number of queries)."""
     signatures = list(signatures_of(fiche))
     return {
+        **_header_context(fiche),
+        "signature": next((s for s in reversed(signatures) if s.voided_at is None), None),
+        "signatures": signatures,
+        "verification_url": request.build_absolute_uri(reverse("signature_verification")),
+    }
+
+
+def _header_context(fiche: Fiche) -> dict:
+    """What the section forms' pages show above the form (the header, the TAPE sessions,
+    the apprentice's part): the fiche's context without its signatures."""
+    return {
         "fiche": fiche,
         "apprenticeship": fiche.apprenticeship,
         "next_step": FICHE_WORKFLOW.next_step(fiche),
@@ -83,9 +100,6 @@ def fiche_context(request, fiche: Fiche) -> dict:
         "competencies": competency_rows(fiche),
         "behaviour": behaviour_rows(fiche),
         "activities": fiche.activities or [],
-        "signature": next((s for s in reversed(signatures) if s.voided_at is None), None),
-        "signatures": signatures,
-        "verification_url": request.build_absolute_uri(reverse("signature_verification")),
     }
 
 
@@ -158,7 +172,7 @@ def _edit_section(request, pk: int, *, perm: str, form_class, title: str, after_
             instance=fiche,
             template="lea/fiches/edit.html",
             success_url=_detail_url(fiche),
-            context={"fiche": fiche, "title": title, **fiche_context(request, fiche)},
+            context={"title": title, **_header_context(fiche)},
         )
     if request.method == "POST" and after_post:
         after_post(fiche)

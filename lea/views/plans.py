@@ -22,7 +22,11 @@ from ..workflows.plans import PLAN_WORKFLOW
 
 def get_plan(request, pk: int) -> YearlyPlan:
     return get_object_for_user_or_404(
-        request.user, "lea.view_plan", services.visible_plans(request.user), pk=pk
+        request.user,
+        "lea.view_plan",
+        # (the option lead: whom a submitted plan waits for, in the reminders box)
+        services.visible_plans(request.user).select_related("apprenticeship__option__lead"),
+        pk=pk,
     )
 
 

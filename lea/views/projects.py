@@ -43,14 +43,16 @@ def _header(project) -> dict:
 
 def _render_detail(request, project, status=200):
     versions = plan_services.versions_with_changes(project, ProjectDossier, ProjectDossier.APPRENTICE_FIELDS)
+    signatures = services.endorsements(project)
     context = {
         **_header(project),
         "versions": versions,
         "returned_version": next((v for v in versions if v.decision == "returned"), None)
         if project.state == "returned"
         else None,
-        "signature": services.endorsement(project),
-        "signatures": services.endorsements(project),
+        # the valid endorsement (`services.endorsement`: the latest not voided), from the list
+        "signature": max((s for s in signatures if s.voided_at is None), key=lambda s: s.pk, default=None),
+        "signatures": signatures,
         "actions": transition_actions(request.user, PROJECT_WORKFLOW, project),
         "next_step": PROJECT_WORKFLOW.next_step(project),
         "can_edit": request.user.has_perm("lea.edit_project_apprentice", project),

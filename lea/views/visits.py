@@ -15,7 +15,7 @@ from apprentissage.drafts import ConcurrentEdit
 from apprentissage.models import Apprenticeship, SchoolYear
 from apprentissage.pdf import pdf_response
 from apprentissage.permissions import get_object_for_user_or_404
-from apprentissage.signatures import FrozenDocument, signatures_of, valid_signature
+from apprentissage.signatures import FrozenDocument, signatures_of
 from apprentissage.views.drafts import SAVE_AND_RETURN
 from apprentissage.views.transitions import fire_from_request, refuse, transition_actions
 from apprentissage.workflow import history_of
@@ -52,14 +52,16 @@ def _detail_context(request, visit) -> dict:
     actions = list(visit.actions.select_related("owner", "done_by"))
     for action in actions:
         action.may_mark_done = services.may_mark_done(user, action)
+    # Every signature in one query; the valid one is the latest not voided (`valid_signature`).
+    signatures = list(signatures_of(visit).order_by("pk"))
     return {
         "visit": visit,
         "apprenticeship": visit.apprenticeship,
         "report_rows": _report_rows(visit),
         "actions": actions,
         "comments": list(visit.comments.select_related("author")),
-        "signature": valid_signature(visit),
-        "signatures": list(signatures_of(visit)),
+        "signature": next((s for s in reversed(signatures) if s.voided_at is None), None),
+        "signatures": signatures,
         "verification_url": request.build_absolute_uri(reverse("signature_verification")),
         "trail": history_of(VISIT_WORKFLOW, visit),
         "schedule_history": services.schedule_history(visit),
