@@ -14,10 +14,12 @@ whole menu costs one query per request, and nothing when the page already asked 
 """
 
 from dataclasses import dataclass
+from html import escape
 
 import rules
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -78,12 +80,16 @@ def registered_entries() -> list[MenuEntry]:
     return sorted(_entries, key=lambda entry: entry.order)
 
 
-def _may(user, permission: str) -> bool:
+def _may(user, permission: str, answers: dict[str, bool]) -> bool:
     if not permission:
         return True
     # The rules only, for everyone (superusers included, as `User.has_perm` asks them): no
     # Django model permission is a menu's, and a menu entry is a page its view lets you open.
-    return rules.has_perm(permission, user)
+    # Each permission asked once per menu (`answers`: an entry's may hide another).
+    answer = answers.get(permission)
+    if answer is None:
+        answer = answers[permission] = rules.has_perm(permission, user)
+    return answer
 
 
 def entries_for(user, current_view: str = "") -> list[MenuLink]:
@@ -91,23 +97,60 @@ def entries_for(user, current_view: str = "") -> list[MenuLink]:
     active one (`aria-current="page"`)."""
     if not user or not user.is_authenticated:
         return []
+    answers: dict[str, bool] = {}
+    urls = url_table()
     return [
-        MenuLink(str(entry.label), _url(entry.url_name), entry.url_name == current_view, entry.group)
+        MenuLink(
+            str(entry.label), fixed_url(entry.url_name, urls), entry.url_name == current_view, entry.group
+        )
         for entry in registered_entries()
-        if _may(user, entry.permission) and not (entry.hidden_by and _may(user, entry.hidden_by))
+        if _may(user, entry.permission, answers)
+        and not (entry.hidden_by and _may(user, entry.hidden_by, answers))
     ]
 
 
-_urls: dict[tuple, str] = {}
+_urls: dict[tuple, dict] = {}
 
 
-def _url(url_name: str) -> str:
-    """`reverse(url_name)`, kept per process (per URLconf, script prefix and language, what the
-    answer depends on): the menu is on every page."""
-    key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), get_language(), url_name)
-    if key not in _urls:
-        _urls[key] = reverse(url_name)
-    return _urls[key]
+def url_table() -> dict[str, str]:
+    """The URLs without arguments reversed so far (`fixed_url`) for the URLconf, script
+    prefix and language in force, what `reverse`'s answer depends on."""
+    key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), get_language())
+    table = _urls.get(key)
+    if table is None:
+        table = _urls[key] = {}
+    return table
+
+
+def fixed_url(url_name: str, table: dict[str, str] | None = None) -> str:
+    """`reverse(url_name)` for a URL without arguments, kept per process (`url_table`): the
+    menu and the layout's links are on every page."""
+    if table is None:
+        table = url_table()
+    url = table.get(url_name)
+    if url is None:
+        url = table[url_name] = reverse(url_name)
+    return url
+
+
+_ANY_PK, _OTHER_PK = 918_273_645, 7
+
+
+def pk_url(url_name: str, pk) -> str:
+    """`reverse(url_name, args=[pk])` for a URL whose one argument is an integer key, from the
+    URL with another key (kept like `fixed_url`): for the rows of a table, a few microseconds
+    a link instead of a `reverse` each."""
+    table = url_table()
+    key = f"{url_name}\x00<pk>"
+    parts = table.get(key)
+    if parts is None:
+        prefix, _, suffix = reverse(url_name, args=[_ANY_PK]).partition(str(_ANY_PK))
+        parts = table[key] = (
+            (prefix, suffix) if reverse(url_name, args=[_OTHER_PK]) == f"{prefix}{_OTHER_PK}{suffix}" else ()
+        )
+    if not parts:  # not an integer in the URL as is
+        return reverse(url_name, args=[pk])
+    return f"{parts[0]}{int(pk)}{parts[1]}"
 
 
 def sections_for(links: list[MenuLink]) -> list[MenuSection]:
@@ -122,6 +165,38 @@ def sections_for(links: list[MenuLink]) -> list[MenuSection]:
         label = _group_labels[key] if len(group_links) > 1 else group_links[0].label
         sections.append(MenuSection(key.removeprefix("link:"), str(label), tuple(group_links)))
     return sections
+
+
+def menu_html(sections: list[MenuSection]) -> SafeString:
+    """The menu bar's markup (`templates/layouts/app.html`), written here rather than by a
+    template loop as it is on every page (each label, key and URL escaped). Groups of entries
+    are drop-down menus (Bootstrap's, keyboard-operable); inside the collapsed menu of small
+    screens they open in place."""
+    html = ['<ul class="navbar-nav portal-menu">']
+    for section in sections:
+        if section.is_dropdown:
+            key, active = escape(section.key), " active" if section.current else ""
+            html.append(
+                f'\n          <li class="nav-item dropdown">'
+                f'\n            <button class="nav-link dropdown-toggle{active}" type="button"'
+                f' id="menu-{key}-bouton"\n                    data-bs-toggle="dropdown"'
+                f' aria-expanded="false" aria-controls="menu-{key}">{escape(section.label)}</button>'
+                f'\n            <ul class="dropdown-menu" id="menu-{key}"'
+                f' aria-labelledby="menu-{key}-bouton">'
+            )
+            html.extend(f"\n              <li>{_link(link, 'dropdown-item')}</li>" for link in section.links)
+            html.append("\n            </ul>\n          </li>")
+        else:
+            html.append(f'\n            <li class="nav-item">{_link(section.links[0], "nav-link")}</li>')
+    html.append("\n    </ul>")
+    return mark_safe("".join(html))  # every label, key and URL escaped
+
+
+def _link(link: MenuLink, css_class: str) -> str:
+    url, label = escape(link.url), escape(link.label)
+    if link.current:
+        return f'<a class="{css_class} active" href="{url}" aria-current="page">{label}</a>'
+    return f'<a class="{css_class}" href="{url}">{label}</a>'
 
 
 def sections_for_request(request) -> list[MenuSection]:

@@ -82,11 +82,23 @@ for _role in StaffRole:
     user_fact(f"apprentissage.in_group_{_role.value}", _group(_role))
 
 
+_GROUP_FACTS = tuple((role, f"apprentissage.in_group_{role.value}") for role in StaffRole)
+
+
 def staff_roles(user) -> frozenset[str]:
     """The staff roles (`StaffRole` groups) of `user`, from the user's facts (one query per
     request for every fact)."""
     facts = facts_of(user)
-    return frozenset(role for role in StaffRole if facts.get(f"apprentissage.in_group_{role.value}"))
+    return frozenset(role for role, fact in _GROUP_FACTS if facts.get(fact))
+
+
+def _in_group_fact(role: StaffRole) -> Callable[[object], bool]:
+    fact = f"apprentissage.in_group_{role.value}"
+
+    def in_group(user) -> bool:
+        return facts_of(user).get(fact, False)
+
+    return in_group
 
 
 def _related(model_name: str, field: str) -> Callable[[], QuerySet]:
@@ -128,19 +140,11 @@ def is_admin(user) -> bool:
     return bool(user and user.is_authenticated and user.is_superuser)
 
 
-@rules.predicate
-def is_scolarite(user) -> bool:
-    return StaffRole.SCOLARITE in staff_roles(user)
-
-
-@rules.predicate
-def is_midisup(user) -> bool:
-    return StaffRole.MIDISUP in staff_roles(user)
-
-
-@rules.predicate
-def is_school_staff(user) -> bool:
-    return StaffRole.SCHOOL_TUTOR in staff_roles(user)
+# The staff roles: the facts `in_group_<role>` (as `staff_roles`, without building the set:
+# these predicates are asked many times a page).
+is_scolarite = rules.predicate(_in_group_fact(StaffRole.SCOLARITE), name="is_scolarite")
+is_midisup = rules.predicate(_in_group_fact(StaffRole.MIDISUP), name="is_midisup")
+is_school_staff = rules.predicate(_in_group_fact(StaffRole.SCHOOL_TUTOR), name="is_school_staff")
 
 
 @rules.predicate

@@ -277,19 +277,20 @@ class Workflow:
                     items.append(TodoItem(title=todo.title % {"count": n}, url=todo.url(), count=n))
         listed = [(i, todo, q) for i, (todo, q) in enumerate(asked) if not todo.count]
         if listed:
-            documents = (
-                self.model._default_manager.filter(reduce(operator.or_, [q for _i, _todo, q in listed]))
-                .annotate(
+            either = reduce(operator.or_, [q for _i, _todo, q in listed])
+            documents = self.model._default_manager.filter(either)
+            if len(listed) > 1:  # which to-do each document is (with one, all are its)
+                documents = documents.annotate(
                     **{f"_todo_{i}": ExpressionWrapper(q, output_field=BooleanField()) for i, _t, q in listed}
                 )
-                .select_related(*{path for _i, todo, _q in listed for path in todo.select_related})
-                .order_by("pk")[:TODO_DOCUMENTS_LIMIT]
-            )
+            documents = documents.select_related(
+                *{path for _i, todo, _q in listed for path in todo.select_related}
+            ).order_by("pk")[:TODO_DOCUMENTS_LIMIT]
             for i, todo, _q in listed:
                 items.extend(
                     TodoItem(title=todo.title % todo.params(doc), url=todo.url(doc))
                     for doc in documents
-                    if getattr(doc, f"_todo_{i}")
+                    if len(listed) == 1 or getattr(doc, f"_todo_{i}")
                 )
         return items
 
