@@ -33,7 +33,7 @@ def late_fiche_q(today: datetime.date, prefix: str = "") -> Q:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FicheInfo:
     """What a board shows of a fiche (read as a tuple: boards list hundreds of them)."""
 
@@ -45,13 +45,13 @@ class FicheInfo:
         return str(FicheState(self.state).label)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VisitInfo:
     pk: int
     starts_at: datetime.datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LateInfo:
     kind: str  # fiche, plan, project
     pk: int
@@ -75,6 +75,12 @@ class BoardRow:
     act_url: str = ""
     act_label: str = ""
     late_items: list = field(default_factory=list)
+    # The links of the row shown (`finish_rows`).
+    booklet_url: str = ""
+    fiche_url: str = ""
+    fiche_label: str = ""
+    last_visit_url: str = ""
+    next_visit_url: str = ""
 
     @property
     def risk_label(self) -> str:
@@ -139,29 +145,48 @@ def board_apprenticeships(user, *, board: str, school_tutor=None, option=None):
     return qs
 
 
+def name_rows(apprenticeships) -> list[BoardRow]:
+    """One row per apprenticeship (a queryset) with only its apprentice's name (one query):
+    enough to sort by name, before `fill_rows` reads the follow-up of the page shown."""
+    return [
+        BoardRow(pk, ((last or "").lower(), (first or "").lower()))
+        for pk, last, first in apprenticeships.values_list(
+            "pk", "apprentice__last_name", "apprentice__first_name"
+        )
+    ]
+
+
 def board_rows(apprenticeships, today: datetime.date, school_years=None) -> list[BoardRow]:
     """One row per apprenticeship (a queryset), over the current school year(s), as little
     as sorting needs: seven queries for any number of them (their names, fiches, visits,
     open actions, plans, projects, due dates; the school years when not given, or when a
     description of an earlier year is still open). `finish_rows` reads the rest of the rows
     shown (the apprenticeship, the next return to school, the link to act on)."""
-    from planning.selectors import current_and_next_school_years
-
-    school_years = school_years if school_years is not None else current_and_next_school_years(today)
-    year_ids = [y.pk for y in school_years]
-    rows = {
-        pk: BoardRow(pk, ((last or "").lower(), (first or "").lower()))
-        for pk, last, first in apprenticeships.values_list(
-            "pk", "apprentice__last_name", "apprentice__first_name"
-        )
-    }
-    if not rows:
-        return []
+    rows = name_rows(apprenticeships)
     # The documents of the board's apprenticeships: the same filter as a subquery (not a
     # list of hundreds of ids).
-    of_board = apprenticeships.values("pk")
+    return fill_rows(rows, today, school_years, of_board=apprenticeships.values("pk"))
+
+
+def fill_rows(
+    rows: list[BoardRow], today: datetime.date, school_years=None, *, of_board=None
+) -> list[BoardRow]:
+    """`rows` (of `name_rows`) with their follow-up: six queries for any number of them
+    (fiches, visits, open actions, plans, projects, due dates; the school years when not
+    given, or when a description of an earlier year is still open). `of_board`: their
+    apprenticeships as a subquery (default: the rows' ids)."""
+    from planning.selectors import current_and_next_school_years
+
+    if not rows:
+        return rows
+    school_years = school_years if school_years is not None else current_and_next_school_years(today)
+    year_ids = [y.pk for y in school_years]
+    listed = rows
+    rows = {row.pk: row for row in listed}
+    of_board = of_board if of_board is not None else list(rows)
     with_apprentice = set(FicheState.with_apprentice())
 
+    latest_fiche, last_visit, next_visit = {}, {}, {}
     for pk, apprenticeship_id, number, state, due_on, tutor_due_on, period_start, concern in (
         Fiche.objects.live()
         .filter(apprenticeship__in=of_board, school_year_id__in=year_ids)
@@ -170,17 +195,20 @@ def board_rows(apprenticeships, today: datetime.date, school_years=None) -> list
             "pk", "apprenticeship_id", "number", "state", "due_on", "tutor_due_on", "period_start", "concern"
         )
     ):
-        row = rows[apprenticeship_id]
         if period_start <= today:
-            row.latest_fiche = FicheInfo(pk, number, state)
+            latest_fiche[apprenticeship_id] = (pk, number, state)
         if (state in with_apprentice and due_on < today) or (
             state == FicheState.SUBMITTED and tutor_due_on and tutor_due_on < today
         ):
+            row = rows[apprenticeship_id]
             row.late_count += 1
             row.late_items.append(LateInfo("fiche", pk, number))
         if concern and state != FicheState.ACKNOWLEDGED:
+            row = rows[apprenticeship_id]
             row.concerns += 1
             row.concern_fiche = row.concern_fiche or pk
+    for apprenticeship_id, (pk, number, state) in latest_fiche.items():
+        rows[apprenticeship_id].latest_fiche = FicheInfo(pk, number, state)
 
     for pk, apprenticeship_id, state, starts_at, risk in (
         Visit.objects.filter(apprenticeship__in=of_board)
@@ -188,12 +216,16 @@ def board_rows(apprenticeships, today: datetime.date, school_years=None) -> list
         .order_by("starts_at", "pk")
         .values_list("pk", "apprenticeship_id", "state", "starts_at", "risk")
     ):
-        row = rows[apprenticeship_id]
         if state == VisitState.REPORTED:
-            row.last_visit = VisitInfo(pk, starts_at)
-            row.risk = risk
-        elif state == VisitState.PLANNED and row.next_visit is None:
-            row.next_visit = VisitInfo(pk, starts_at)
+            last_visit[apprenticeship_id] = (pk, starts_at, risk)
+        elif state == VisitState.PLANNED and apprenticeship_id not in next_visit:
+            next_visit[apprenticeship_id] = (pk, starts_at)
+    for apprenticeship_id, (pk, starts_at, risk) in last_visit.items():
+        row = rows[apprenticeship_id]
+        row.last_visit = VisitInfo(pk, starts_at)
+        row.risk = risk
+    for apprenticeship_id, (pk, starts_at) in next_visit.items():
+        rows[apprenticeship_id].next_visit = VisitInfo(pk, starts_at)
 
     for apprenticeship_id, count in (
         VisitAction.objects.filter(visit__apprenticeship__in=of_board, done_at__isnull=True)
@@ -225,20 +257,38 @@ def board_rows(apprenticeships, today: datetime.date, school_years=None) -> list
             if due[(deadline, school_year_id, study_year)] < today:
                 rows[apprenticeship_id].late_count += 1
                 rows[apprenticeship_id].late_items.append(LateInfo(kind, pk))
-    return list(rows.values())
+    return listed
+
+
+def url_maker(name: str):
+    """pk → the URL `name` takes one integer for, reversed once (a board links hundreds)."""
+    marker = 2_147_483_647
+    prefix, suffix = reverse(name, args=[marker]).split(str(marker))
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+# What a row shows of its apprenticeship (the users and companies are wide).
+ROW_FIELDS = (
+    "option_id",
+    "apprentice__first_name",
+    "apprentice__last_name",
+    "apprentice__email",
+    "company__name",
+    "option__name",
+)
 
 
 def finish_rows(rows: list[BoardRow], today: datetime.date, school_years) -> list[BoardRow]:
     """The rows shown: their apprenticeship (one query), next return to school
-    (calendars_for: at most two queries for any number) and the one click to the item to
-    act on."""
+    (calendars_for: at most two queries for any number), their links and the one click to
+    the item to act on."""
     from planning.selectors import calendars_for
 
     unread = [row for row in rows if row.apprenticeship is None]
     if unread:
         found = (
             Apprenticeship.objects.select_related("apprentice", "company", "option")
-            .prefetch_related("enrolments")
+            .only(*ROW_FIELDS)
             .in_bulk([row.pk for row in unread])
         )
         for row in unread:
@@ -249,18 +299,29 @@ def finish_rows(rows: list[BoardRow], today: datetime.date, school_years) -> lis
         for row, calendar in zip(missing, calendars, strict=True):
             row.next_return = calendar.next_return_to_school(today)
     now = timezone.now()
+    urls = {name: url_maker(name) for name in URL_NAMES}
+    fiche_number = _("No. %(n)s")
     for row in rows:
-        row.act_url, row.act_label = _what_to_act_on(row, now)
+        row.booklet_url = urls["lea:booklet"](row.pk)
+        if row.latest_fiche:
+            row.fiche_url = urls["lea:fiche_detail"](row.latest_fiche.pk)
+            row.fiche_label = fiche_number % {"n": row.latest_fiche.number}
+        if row.last_visit:
+            row.last_visit_url = urls["lea:visit_detail"](row.last_visit.pk)
+        if row.next_visit:
+            row.next_visit_url = urls["lea:visit_detail"](row.next_visit.pk)
+        row.act_url, row.act_label = _what_to_act_on(row, now, urls)
     return rows
 
 
-def _what_to_act_on(row: BoardRow, now) -> tuple[str, str]:
+def _what_to_act_on(row: BoardRow, now, urls=None) -> tuple[str, str]:
     """The one click to the item to act on: a late item, a concern, a fiche to acknowledge,
     a report to write, a visit to plan; else the booklet."""
+    urls = urls or {name: url_maker(name) for name in URL_NAMES}
     fiche = row.latest_fiche
     if row.late_items:
         item = row.late_items[0]
-        url = reverse(LATE_URLS[item.kind], args=[item.pk])
+        url = urls[LATE_URLS[item.kind]](item.pk)
         if item.kind == "fiche":
             what = _("fiche no. %(number)s") % {"number": item.number}
         elif item.kind == "plan":
@@ -269,17 +330,18 @@ def _what_to_act_on(row: BoardRow, now) -> tuple[str, str]:
             what = _("project subject")
         return url, _("Late: %(item)s") % {"item": what}
     if row.concern_fiche:
-        return reverse("lea:fiche_detail", args=[row.concern_fiche]), _("Read the concern")
+        return urls["lea:fiche_detail"](row.concern_fiche), _("Read the concern")
     if fiche and fiche.state == FicheState.COUNTERSIGNED:
-        return reverse("lea:fiche_detail", args=[fiche.pk]), _("Acknowledge the fiche")
+        return urls["lea:fiche_detail"](fiche.pk), _("Acknowledge the fiche")
     if row.next_visit and row.next_visit.starts_at <= now:
-        return reverse("lea:visit_detail", args=[row.next_visit.pk]), _("Write the visit report")
+        return urls["lea:visit_detail"](row.next_visit.pk), _("Write the visit report")
     if row.next_visit is None:
-        return reverse("lea:visit_plan", args=[row.pk]), _("Plan a visit")
-    return reverse("lea:booklet", args=[row.pk]), _("Open the booklet")
+        return urls["lea:visit_plan"](row.pk), _("Plan a visit")
+    return urls["lea:booklet"](row.pk), _("Open the booklet")
 
 
 LATE_URLS = {"fiche": "lea:fiche_detail", "plan": "lea:plan_detail", "project": "lea:project_detail"}
+URL_NAMES = ("lea:booklet", "lea:fiche_detail", "lea:visit_detail", "lea:visit_plan", *LATE_URLS.values())
 
 
 def plans_to_validate(user):

@@ -16,10 +16,13 @@ from lea.boards import (
     BOARD_PAGE_SIZE,
     COMPLETION_HEADERS,
     SORT_LABELS,
+    SORTS,
     board_apprenticeships,
     board_rows,
     completion_table,
+    fill_rows,
     finish_rows,
+    name_rows,
     plans_to_validate,
     show_late_items,
     sort_rows,
@@ -68,12 +71,18 @@ def _board(request, *, board: str, template: str, extra: dict):
             if form.is_valid() and form.cleaned_data["option"]:
                 filters = {"option": form.cleaned_data["option"]}
     school_years = current_and_next_school_years(today)
-    rows = board_rows(board_apprenticeships(request.user, board=board, **filters), today, school_years)
+    apprenticeships = board_apprenticeships(request.user, board=board, **filters)
     sort = request.GET.get("sort", "name")
-    if sort.lstrip("-") == "next_return":  # the only column the calendar gives: every row's
-        finish_rows(rows, today, school_years)
-    rows, sort = sort_rows(rows, sort)
-    page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    if sort.lstrip("-") in SORTS and sort.lstrip("-") != "name":  # every row's follow-up to sort
+        rows = board_rows(apprenticeships, today, school_years)
+        if sort.lstrip("-") == "next_return":  # the only column the calendar gives: every row's
+            finish_rows(rows, today, school_years)
+        rows, sort = sort_rows(rows, sort)
+        page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    else:  # by name: the follow-up of the page's rows only
+        rows, sort = sort_rows(name_rows(apprenticeships), sort)
+        page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+        fill_rows(page.object_list, today, school_years)
     finish_rows(page.object_list, today, school_years)
     query = request.GET.copy()
     query.pop("sort", None)
