@@ -260,10 +260,11 @@ def fill_rows(
     return listed
 
 
-def url_maker(name: str):
-    """pk → the URL `name` takes one integer for, reversed once (a board links hundreds)."""
+def url_maker(name: str, *before):
+    """pk → the URL `name` takes an integer for (after the arguments `before`), reversed once
+    (a board links hundreds)."""
     marker = 2_147_483_647
-    prefix, suffix = reverse(name, args=[marker]).split(str(marker))
+    prefix, suffix = reverse(name, args=[*before, marker]).split(str(marker))
     return lambda pk: f"{prefix}{pk}{suffix}"
 
 
@@ -473,15 +474,17 @@ class LateItem:
     kind: str  # "fiche", "plan", "project": the kinds of lea:send_reminder
     pk: int
     apprenticeship_id: int
-    title: str
     due_on: datetime.date
-    waiting_for: str
-    apprenticeship: Apprenticeship | None = None  # read for the items shown (`show_late_items`)
+    school_year: SchoolYear
+    state: str
+    number: int | None = None  # a fiche's
+    # What the page shows of the items on it (`show_late_items`).
+    title: str = ""
+    waiting_for: str = ""
+    url: str = ""
+    reminder_url: str = ""
+    apprenticeship: Apprenticeship | None = None
     last_reminded: datetime.datetime | None = None
-
-    @property
-    def url(self) -> str:
-        return reverse(LATE_URLS[self.kind], args=[self.pk])
 
 
 LATE_MODELS = {"fiche": Fiche, "plan": YearlyPlan, "project": ProjectDossier}
@@ -500,14 +503,16 @@ def late_items(today: datetime.date) -> list[LateItem]:
         .filter(late_fiche_q(today), apprenticeship__in=live)
         .values_list("pk", "apprenticeship_id", "number", "school_year_id", "state", "due_on", "tutor_due_on")
     ):
-        mine = state in with_apprentice
-        title = _("Fiche de liaison no. %(number)s (%(year)s)") % {
-            "number": number,
-            "year": years[school_year_id],
-        }
-        waiting = _("the apprentice") if mine else _("the company tutor")
         items.append(
-            LateItem("fiche", pk, apprenticeship_id, title, due_on if mine else tutor_due_on, waiting)
+            LateItem(
+                "fiche",
+                pk,
+                apprenticeship_id,
+                due_on if state in with_apprentice else tutor_due_on,
+                years[school_year_id],
+                state,
+                number,
+            )
         )
     fields = ("pk", "apprenticeship_id", "state", "school_year_id", "study_year")
     plans = list(YearlyPlan.objects.filter(state__in=PLAN_OPEN, apprenticeship__in=live).values_list(*fields))
@@ -515,21 +520,16 @@ def late_items(today: datetime.date) -> list[LateItem]:
         ProjectDossier.objects.filter(state__in=PROJECT_OPEN, apprenticeship__in=live).values_list(*fields)
     )
     due = yearly_due_dates([(years[sy], study) for _pk, _a, _state, sy, study in (*plans, *projects)])
-    for pk, apprenticeship_id, state, school_year_id, study_year in plans:
-        plan_due = due[(DeadlineKind.MISSIONS, school_year_id, study_year)]
-        if plan_due < today:
-            title = _("Missions description %(year)s") % {"year": years[school_year_id]}
-            waiting = (
-                _("the option lead")
-                if state == PlanState.SUBMITTED
-                else _("the apprentice and the company tutor")
-            )
-            items.append(LateItem("plan", pk, apprenticeship_id, title, plan_due, waiting))
-    for pk, apprenticeship_id, _state, school_year_id, study_year in projects:
-        project_due = due[(DeadlineKind.SUBJECT, school_year_id, study_year)]
-        if project_due < today:
-            title = _("Project %(year)s") % {"year": years[school_year_id]}
-            items.append(LateItem("project", pk, apprenticeship_id, title, project_due, _("the apprentice")))
+    for kind, documents, deadline in (
+        ("plan", plans, DeadlineKind.MISSIONS),
+        ("project", projects, DeadlineKind.SUBJECT),
+    ):
+        for pk, apprenticeship_id, state, school_year_id, study_year in documents:
+            document_due = due[(deadline, school_year_id, study_year)]
+            if document_due < today:
+                items.append(
+                    LateItem(kind, pk, apprenticeship_id, document_due, years[school_year_id], state)
+                )
     return sorted(items, key=lambda item: (item.due_on, item.kind, item.pk))
 
 
@@ -554,7 +554,30 @@ def show_late_items(items: list[LateItem]) -> list[LateItem]:
         .annotate(at=Max("sent_at"))
         .order_by()
     }
+    urls = {kind: url_maker(name) for kind, name in LATE_URLS.items()}
+    reminder_urls = {kind: url_maker("lea:send_reminder", kind) for kind in LATE_URLS}
+    with_apprentice = set(FicheState.with_apprentice())
     for item in items:
         item.apprenticeship = apprenticeships[item.apprenticeship_id]
         item.last_reminded = last.get((types[LATE_MODELS[item.kind]].pk, item.pk))
+        item.url = urls[item.kind](item.pk)
+        item.reminder_url = reminder_urls[item.kind](item.pk)
+        if item.kind == "fiche":
+            item.title = _("Fiche de liaison no. %(number)s (%(year)s)") % {
+                "number": item.number,
+                "year": item.school_year,
+            }
+            item.waiting_for = (
+                _("the apprentice") if item.state in with_apprentice else _("the company tutor")
+            )
+        elif item.kind == "plan":
+            item.title = _("Missions description %(year)s") % {"year": item.school_year}
+            item.waiting_for = (
+                _("the option lead")
+                if item.state == PlanState.SUBMITTED
+                else _("the apprentice and the company tutor")
+            )
+        else:
+            item.title = _("Project %(year)s") % {"year": item.school_year}
+            item.waiting_for = _("the apprentice")
     return items

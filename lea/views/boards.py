@@ -4,9 +4,12 @@ the exports."""
 from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.forms.utils import flatatt
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from apprentissage.models import Apprenticeship, Option, SchoolYear, User
@@ -35,14 +38,39 @@ from lea.exports import evidence_xlsx
 from planning.selectors import current_and_next_school_years
 
 
+class QuickSelect(forms.Select):
+    """A select rendered in Python, not a template per option (the school tutors: dozens)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = set(self.format_value(value))
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if key in selected else "", label)
+                for key, label in ((str(v), label) for v, label in self.choices)
+            ),
+        )
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        return format_html("<select{}>\n{}\n</select>", flatatt(final), options)
+
+
 class BoardFilterForm(forms.Form):
     """Scolarité's filters (the others see their own apprentices)."""
 
     school_tutor = forms.ModelChoiceField(
-        label=_("School tutor"), queryset=User.objects.none(), required=False, empty_label=_("All")
+        label=_("School tutor"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
     option = forms.ModelChoiceField(
-        label=_("Option"), queryset=Option.objects.order_by("name"), required=False, empty_label=_("All")
+        label=_("Option"),
+        queryset=Option.objects.order_by("name"),
+        required=False,
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, with_tutor: bool = True, **kwargs):
