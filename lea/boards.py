@@ -347,8 +347,16 @@ URL_NAMES = ("lea:booklet", "lea:fiche_detail", "lea:visit_detail", "lea:visit_p
 
 def plans_to_validate(user):
     """Yearly descriptions submitted to the option lead (scolarité: all), oldest first."""
-    qs = YearlyPlan.objects.filter(state=PlanState.SUBMITTED).select_related(
-        "apprenticeship__apprentice", "apprenticeship__option", "school_year"
+    qs = (
+        YearlyPlan.objects.filter(state=PlanState.SUBMITTED)
+        .select_related("apprenticeship__apprentice", "school_year")
+        .only(
+            "state_changed_at",
+            "school_year__start_year",
+            "apprenticeship__apprentice__first_name",
+            "apprenticeship__apprentice__last_name",
+            "apprenticeship__apprentice__email",
+        )
     )
     if not can_manage(user):
         qs = qs.filter(apprenticeship__option__lead=user)

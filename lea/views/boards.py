@@ -29,6 +29,7 @@ from lea.boards import (
     plans_to_validate,
     show_late_items,
     sort_rows,
+    url_maker,
 )
 from lea.boards import (
     late_items as late_items_of,
@@ -76,9 +77,11 @@ class BoardFilterForm(forms.Form):
     def __init__(self, *args, with_tutor: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if with_tutor:
-            self.fields["school_tutor"].queryset = User.objects.filter(
-                pk__in=Apprenticeship.objects.current().values("school_tutor")
-            ).order_by("last_name", "first_name")
+            self.fields["school_tutor"].queryset = (
+                User.objects.filter(pk__in=Apprenticeship.objects.current().values("school_tutor"))
+                .only("first_name", "last_name", "email")
+                .order_by("last_name", "first_name")
+            )
         else:
             del self.fields["school_tutor"]
 
@@ -148,6 +151,9 @@ PLANS_SHOWN = 20
 @permission_required("lea.view_option_board", raise_exception=True)
 def option_board(request):
     plans = list(plans_to_validate(request.user)[: PLANS_SHOWN + 1])
+    detail_url = url_maker("lea:plan_detail")
+    for plan in plans:
+        plan.url = detail_url(plan.pk)
     extra = {"plans": plans[:PLANS_SHOWN], "more_plans": len(plans) > PLANS_SHOWN}
     return _board(request, board="option", template="lea/boards/option_board.html", extra=extra)
 
