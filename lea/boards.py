@@ -12,6 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -75,7 +77,14 @@ class BoardRow:
     act_url: str = ""
     act_label: str = ""
     late_items: list = field(default_factory=list)
-    # The links of the row shown (`finish_rows`).
+    # What the row shown reads, made once (`finish_rows`), not by the template's lookups and
+    # filters.
+    name: str = ""
+    where: str = ""
+    fiche_state: str = ""
+    last_visit_on: str = ""
+    next_visit_on: str = ""
+    next_return_on: str = ""
     booklet_url: str = ""
     fiche_url: str = ""
     fiche_label: str = ""
@@ -302,15 +311,24 @@ def finish_rows(rows: list[BoardRow], today: datetime.date, school_years) -> lis
     now = timezone.now()
     urls = {name: url_maker(name) for name in URL_NAMES}
     fiche_number = _("No. %(n)s")
+    short_date = get_format("SHORT_DATE_FORMAT")
     for row in rows:
+        apprenticeship = row.apprenticeship
+        row.name = str(apprenticeship.apprentice)
+        row.where = f"{apprenticeship.company.name} · {apprenticeship.option.name}"
         row.booklet_url = urls["lea:booklet"](row.pk)
         if row.latest_fiche:
             row.fiche_url = urls["lea:fiche_detail"](row.latest_fiche.pk)
             row.fiche_label = fiche_number % {"n": row.latest_fiche.number}
+            row.fiche_state = row.latest_fiche.get_state_display()
         if row.last_visit:
             row.last_visit_url = urls["lea:visit_detail"](row.last_visit.pk)
+            row.last_visit_on = date_format(timezone.localtime(row.last_visit.starts_at), short_date)
         if row.next_visit:
             row.next_visit_url = urls["lea:visit_detail"](row.next_visit.pk)
+            row.next_visit_on = date_format(timezone.localtime(row.next_visit.starts_at), short_date)
+        if row.next_return:
+            row.next_return_on = date_format(row.next_return, short_date)
         row.act_url, row.act_label = _what_to_act_on(row, now, urls)
     return rows
 

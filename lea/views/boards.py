@@ -167,6 +167,7 @@ class SchoolYearForm(forms.Form):
         queryset=SchoolYear.objects.order_by("-start_year"),
         required=False,
         empty_label=None,
+        widget=QuickSelect,
     )
 
 
