@@ -515,67 +515,75 @@ def missing_visit_rows(
     apprenticeships: QuerySet[Apprenticeship], school_year: SchoolYear, today: datetime.date | None = None
 ) -> list[tuple]:
     """Those of `apprenticeships` (a queryset) who miss a visit in `school_year`, in the
-    queryset's order, as little as `visit_gaps` reads: (pk, contract start, study year,
-    visits), for hundreds; `gaps_of_rows` makes the gaps of the page shown. Two queries
-    whatever the number (the apprenticeships with their study year, their visits)."""
+    queryset's order, as (pk, contract start, study year): one query whatever the number
+    (their study year, visits this school year and first visit as subqueries, no visit
+    read); `gaps_of_rows` makes the gaps of the page shown. The rules of `visit_gaps`."""
     from apprentissage.models import Enrolment
 
     today = today or timezone.localdate()
     study_year = Enrolment.objects.filter(apprenticeship=OuterRef("pk"), school_year=school_year).values(
         "study_year"
     )[:1]
-    rows = list(
+    visits = (
+        Visit.objects.filter(apprenticeship=OuterRef("pk")).exclude(state=VisitState.CANCELLED).order_by()
+    )
+    this_year = (
+        visits.filter(school_year=school_year).values("apprenticeship").annotate(n=Count("pk")).values("n")
+    )
+    first = visits.order_by("starts_at").values("starts_at")[:1]
+    rows = (
         apprenticeships.select_related(None)
         .prefetch_related(None)
-        .annotate(lea_study_year=Subquery(study_year))
-        .values_list("pk", "contract_start", "lea_study_year")
+        .annotate(
+            lea_study_year=Subquery(study_year),
+            lea_visits=Coalesce(Subquery(this_year), 0),
+            lea_first_visit=Subquery(first),
+        )
+        .values_list("pk", "contract_start", "lea_study_year", "lea_visits", "lea_first_visit")
     )
-    if not rows:
-        return []
-    by_apprenticeship = _visits_by_apprenticeship(apprenticeships.values("pk"))
     per_year = settings.LEA_VISITS_PER_YEAR
     months = relativedelta(months=settings.LEA_FIRST_VISIT_MONTHS)
     zone = paris()
     missing = []
-    # `_fill_gap`'s rules, as little as deciding takes (hundreds of rows).
-    for pk, contract_start, study in rows:
+    # `_fill_gap`'s rules, as little as deciding takes (hundreds of rows): a visit by the
+    # first months' end exists when the first visit is by then.
+    for pk, contract_start, study, visits_this_year, first_visit in rows:
         if not study:
             continue
-        visits = by_apprenticeship[pk]
-        misses = sum(1 for year_id, _s in visits if year_id == school_year.pk) < per_year
+        misses = visits_this_year < per_year
         if not misses and study == 1 and contract_start <= today:
             due = contract_start + months
-            misses = due >= school_year.start_date and not any(
-                timezone.localtime(s, zone).date() <= due for _y, s in visits
+            misses = due >= school_year.start_date and not (
+                first_visit and timezone.localtime(first_visit, zone).date() <= due
             )
         if misses:
-            missing.append((pk, contract_start, study, visits))
+            missing.append((pk, contract_start, study))
     return missing
 
 
 def gaps_of_rows(
     rows: list[tuple], school_year: SchoolYear, today: datetime.date | None = None
 ) -> list[VisitGap]:
-    """The gaps of `rows` (of `missing_visit_rows`) with their reasons and apprenticeship
-    (its apprentice, company and option: one query)."""
+    """The gaps of `rows` (of `missing_visit_rows`) with their reasons, visits and
+    apprenticeship (its apprentice, company and option): two queries."""
     today = today or timezone.localdate()
     if not rows:
         return []
-    found = Apprenticeship.objects.select_related("apprentice", "company", "option").in_bulk(
-        [pk for pk, *_rest in rows]
-    )
+    pks = [pk for pk, _start, _study in rows]
+    found = Apprenticeship.objects.select_related("apprentice", "company", "option").in_bulk(pks)
+    by_apprenticeship = _visits_by_apprenticeship(pks)
     now = timezone.now()
     return [
         _fill_gap(
             VisitGap(apprenticeship=found[pk], study_year=None),
             contract_start=contract_start,
             study_year=study,
-            visits=visits,
+            visits=by_apprenticeship[pk],
             school_year=school_year,
             today=today,
             now=now,
         )
-        for pk, contract_start, study, visits in rows
+        for pk, contract_start, study in rows
     ]
 
 

@@ -205,6 +205,25 @@ class TestMissingVisitsPage:
         assert [(g.apprenticeship, g.reasons, g.last_visit) for g in page] == expected
         assert len(expected) == 3
 
+    def test_the_page_lists_a_first_visit_missed_when_the_year_has_its_visit(self, world, year, first_year):
+        from apprentissage.models import Apprenticeship
+        from lea.visits import gaps_of_rows, missing_visit_rows
+
+        late = f.ApprenticeshipFactory(
+            cohort=f.CohortFactory(entry_year=2026),
+            contract_start=datetime.date(2026, 7, 24),
+            contract_end=datetime.date(2029, 7, 23),
+        )
+        f.VisitFactory(apprenticeship=first_year, starts_at=at("2026-10-15"))  # in time
+        f.VisitFactory(apprenticeship=late, starts_at=at("2026-12-08"))  # after the first months
+        f.VisitFactory(apprenticeship=late, starts_at=at("2026-09-01"), state=VisitState.CANCELLED)
+        for apprenticeship in (world.own, world.other):
+            f.VisitFactory(apprenticeship=apprenticeship)
+        everyone = Apprenticeship.objects.all()
+        (gap,) = gaps_of_rows(missing_visit_rows(everyone, year, TODAY), year, TODAY)
+        assert gap.apprenticeship == late and gap.first_visit_due and not gap.missing_yearly
+        assert [g.apprenticeship for g in visit_gaps(everyone, year, TODAY) if g.missing] == [late]
+
 
 class TestTodoLine:
     def test_the_school_tutor_reads_how_many_miss_a_visit(self, world, first_year):
