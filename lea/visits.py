@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -516,28 +516,21 @@ def missing_visit_rows(
 ) -> list[tuple]:
     """Those of `apprenticeships` (a queryset) who miss a visit in `school_year`, in the
     queryset's order, as (pk, contract start, study year): one query whatever the number
-    (their study year, visits this school year and first visit as subqueries, no visit
-    read); `gaps_of_rows` makes the gaps of the page shown. The rules of `visit_gaps`."""
-    from apprentissage.models import Enrolment
-
+    (their enrolment, their visits counted, none read); `gaps_of_rows` makes the gaps of the
+    page shown. The rules of `visit_gaps`."""
     today = today or timezone.localdate()
-    study_year = Enrolment.objects.filter(apprenticeship=OuterRef("pk"), school_year=school_year).values(
-        "study_year"
-    )[:1]
-    visits = (
-        Visit.objects.filter(apprenticeship=OuterRef("pk")).exclude(state=VisitState.CANCELLED).order_by()
-    )
-    this_year = (
-        visits.filter(school_year=school_year).values("apprenticeship").annotate(n=Count("pk")).values("n")
-    )
-    first = visits.order_by("starts_at").values("starts_at")[:1]
+    held_or_planned = ~Q(visits__state=VisitState.CANCELLED)
+    # A query that groups keeps no default ordering: the model's, then the pk (pages).
+    ordering = apprenticeships.query.order_by or (*Apprenticeship._meta.ordering, "pk")
     rows = (
         apprenticeships.select_related(None)
         .prefetch_related(None)
+        .order_by(*ordering)
+        .filter(enrolments__school_year=school_year)  # the others miss nothing this year
         .annotate(
-            lea_study_year=Subquery(study_year),
-            lea_visits=Coalesce(Subquery(this_year), 0),
-            lea_first_visit=Subquery(first),
+            lea_study_year=F("enrolments__study_year"),  # one enrolment a school year
+            lea_visits=Count("visits", filter=held_or_planned & Q(visits__school_year=school_year)),
+            lea_first_visit=Min("visits__starts_at", filter=held_or_planned),
         )
         .values_list("pk", "contract_start", "lea_study_year", "lea_visits", "lea_first_visit")
     )
