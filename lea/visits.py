@@ -563,7 +563,17 @@ def gaps_of_rows(
     if not rows:
         return []
     pks = [pk for pk, _start, _study in rows]
-    found = Apprenticeship.objects.select_related("apprentice", "company", "option").in_bulk(pks)
+    found = (
+        Apprenticeship.objects.select_related("apprentice", "company", "option")
+        .only(
+            "apprentice__first_name",
+            "apprentice__last_name",
+            "apprentice__email",
+            "company__name",
+            "option__name",
+        )
+        .in_bulk(pks)
+    )
     by_apprenticeship = _visits_by_apprenticeship(pks)
     now = timezone.now()
     return [

@@ -22,6 +22,7 @@ from apprentissage.views.drafts import SAVE_AND_RETURN
 from apprentissage.views.transitions import fire_from_request, refuse, transition_actions
 from apprentissage.workflow import history_of
 from lea import visits as services
+from lea.boards import url_maker
 from lea.forms.visits import ActionFormSet, CommentForm, EditVisitForm, PlanVisitForm, ReportForm
 from lea.models import VisitAction
 from lea.models.visits import REPORT_FIELDS
@@ -266,6 +267,9 @@ def missing_visits(request):
         )
     page = Paginator(rows, MISSING_PAGE_SIZE).get_page(request.GET.get("page"))
     gaps = services.gaps_of_rows(page.object_list, school_year, today) if rows else []
+    plan_url = url_maker("lea:visit_plan")
+    for gap in gaps:
+        gap.plan_url = plan_url(gap.apprenticeship.pk)
     return render(
         request,
         "lea/visits/missing.html",
