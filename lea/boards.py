@@ -510,6 +510,7 @@ class LateItem:
     url: str = ""
     reminder_url: str = ""
     apprenticeship: Apprenticeship | None = None
+    name: str = ""  # the apprentice's
     last_reminded: datetime.datetime | None = None
 
 
@@ -564,8 +565,10 @@ def show_late_items(items: list[LateItem]) -> list[LateItem]:
     queries for a page of them."""
     if not items:
         return items
-    apprenticeships = Apprenticeship.objects.select_related("apprentice", "company").in_bulk(
-        {item.apprenticeship_id for item in items}
+    apprenticeships = (
+        Apprenticeship.objects.select_related("apprentice", "company")
+        .only("apprentice__first_name", "apprentice__last_name", "apprentice__email", "company__name")
+        .in_bulk({item.apprenticeship_id for item in items})
     )
     types = ContentType.objects.get_for_models(*LATE_MODELS.values())
     q = Q()
@@ -585,6 +588,7 @@ def show_late_items(items: list[LateItem]) -> list[LateItem]:
     with_apprentice = set(FicheState.with_apprentice())
     for item in items:
         item.apprenticeship = apprenticeships[item.apprenticeship_id]
+        item.name = str(item.apprenticeship.apprentice)
         item.last_reminded = last.get((types[LATE_MODELS[item.kind]].pk, item.pk))
         item.url = urls[item.kind](item.pk)
         item.reminder_url = reminder_urls[item.kind](item.pk)
