@@ -12,6 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,7 +35,7 @@ def late_fiche_q(today: datetime.date, prefix: str = "") -> Q:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FicheInfo:
     """What a board shows of a fiche (read as a tuple: boards list hundreds of them)."""
 
@@ -45,13 +47,13 @@ class FicheInfo:
         return str(FicheState(self.state).label)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VisitInfo:
     pk: int
     starts_at: datetime.datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LateInfo:
     kind: str  # fiche, plan, project
     pk: int
@@ -75,6 +77,19 @@ class BoardRow:
     act_url: str = ""
     act_label: str = ""
     late_items: list = field(default_factory=list)
+    # What the row shown reads, made once (`finish_rows`), not by the template's lookups and
+    # filters.
+    name: str = ""
+    where: str = ""
+    fiche_state: str = ""
+    last_visit_on: str = ""
+    next_visit_on: str = ""
+    next_return_on: str = ""
+    booklet_url: str = ""
+    fiche_url: str = ""
+    fiche_label: str = ""
+    last_visit_url: str = ""
+    next_visit_url: str = ""
 
     @property
     def risk_label(self) -> str:
@@ -139,29 +154,48 @@ def board_apprenticeships(user, *, board: str, school_tutor=None, option=None):
     return qs
 
 
+def name_rows(apprenticeships) -> list[BoardRow]:
+    """One row per apprenticeship (a queryset) with only its apprentice's name (one query):
+    enough to sort by name, before `fill_rows` reads the follow-up of the page shown."""
+    return [
+        BoardRow(pk, ((last or "").lower(), (first or "").lower()))
+        for pk, last, first in apprenticeships.values_list(
+            "pk", "apprentice__last_name", "apprentice__first_name"
+        )
+    ]
+
+
 def board_rows(apprenticeships, today: datetime.date, school_years=None) -> list[BoardRow]:
     """One row per apprenticeship (a queryset), over the current school year(s), as little
     as sorting needs: seven queries for any number of them (their names, fiches, visits,
     open actions, plans, projects, due dates; the school years when not given, or when a
     description of an earlier year is still open). `finish_rows` reads the rest of the rows
     shown (the apprenticeship, the next return to school, the link to act on)."""
-    from planning.selectors import current_and_next_school_years
-
-    school_years = school_years if school_years is not None else current_and_next_school_years(today)
-    year_ids = [y.pk for y in school_years]
-    rows = {
-        pk: BoardRow(pk, ((last or "").lower(), (first or "").lower()))
-        for pk, last, first in apprenticeships.values_list(
-            "pk", "apprentice__last_name", "apprentice__first_name"
-        )
-    }
-    if not rows:
-        return []
+    rows = name_rows(apprenticeships)
     # The documents of the board's apprenticeships: the same filter as a subquery (not a
     # list of hundreds of ids).
-    of_board = apprenticeships.values("pk")
+    return fill_rows(rows, today, school_years, of_board=apprenticeships.values("pk"))
+
+
+def fill_rows(
+    rows: list[BoardRow], today: datetime.date, school_years=None, *, of_board=None
+) -> list[BoardRow]:
+    """`rows` (of `name_rows`) with their follow-up: six queries for any number of them
+    (fiches, visits, open actions, plans, projects, due dates; the school years when not
+    given, or when a description of an earlier year is still open). `of_board`: their
+    apprenticeships as a subquery (default: the rows' ids)."""
+    from planning.selectors import current_and_next_school_years
+
+    if not rows:
+        return rows
+    school_years = school_years if school_years is not None else current_and_next_school_years(today)
+    year_ids = [y.pk for y in school_years]
+    listed = rows
+    rows = {row.pk: row for row in listed}
+    of_board = of_board if of_board is not None else list(rows)
     with_apprentice = set(FicheState.with_apprentice())
 
+    latest_fiche, last_visit, next_visit = {}, {}, {}
     for pk, apprenticeship_id, number, state, due_on, tutor_due_on, period_start, concern in (
         Fiche.objects.live()
         .filter(apprenticeship__in=of_board, school_year_id__in=year_ids)
@@ -170,17 +204,20 @@ def board_rows(apprenticeships, today: datetime.date, school_years=None) -> list
             "pk", "apprenticeship_id", "number", "state", "due_on", "tutor_due_on", "period_start", "concern"
         )
     ):
-        row = rows[apprenticeship_id]
         if period_start <= today:
-            row.latest_fiche = FicheInfo(pk, number, state)
+            latest_fiche[apprenticeship_id] = (pk, number, state)
         if (state in with_apprentice and due_on < today) or (
             state == FicheState.SUBMITTED and tutor_due_on and tutor_due_on < today
         ):
+            row = rows[apprenticeship_id]
             row.late_count += 1
             row.late_items.append(LateInfo("fiche", pk, number))
         if concern and state != FicheState.ACKNOWLEDGED:
+            row = rows[apprenticeship_id]
             row.concerns += 1
             row.concern_fiche = row.concern_fiche or pk
+    for apprenticeship_id, (pk, number, state) in latest_fiche.items():
+        rows[apprenticeship_id].latest_fiche = FicheInfo(pk, number, state)
 
     for pk, apprenticeship_id, state, starts_at, risk in (
         Visit.objects.filter(apprenticeship__in=of_board)
@@ -188,12 +225,16 @@ def board_rows(apprenticeships, today: datetime.date, school_years=None) -> list
         .order_by("starts_at", "pk")
         .values_list("pk", "apprenticeship_id", "state", "starts_at", "risk")
     ):
-        row = rows[apprenticeship_id]
         if state == VisitState.REPORTED:
-            row.last_visit = VisitInfo(pk, starts_at)
-            row.risk = risk
-        elif state == VisitState.PLANNED and row.next_visit is None:
-            row.next_visit = VisitInfo(pk, starts_at)
+            last_visit[apprenticeship_id] = (pk, starts_at, risk)
+        elif state == VisitState.PLANNED and apprenticeship_id not in next_visit:
+            next_visit[apprenticeship_id] = (pk, starts_at)
+    for apprenticeship_id, (pk, starts_at, risk) in last_visit.items():
+        row = rows[apprenticeship_id]
+        row.last_visit = VisitInfo(pk, starts_at)
+        row.risk = risk
+    for apprenticeship_id, (pk, starts_at) in next_visit.items():
+        rows[apprenticeship_id].next_visit = VisitInfo(pk, starts_at)
 
     for apprenticeship_id, count in (
         VisitAction.objects.filter(visit__apprenticeship__in=of_board, done_at__isnull=True)
@@ -225,20 +266,39 @@ def board_rows(apprenticeships, today: datetime.date, school_years=None) -> list
             if due[(deadline, school_year_id, study_year)] < today:
                 rows[apprenticeship_id].late_count += 1
                 rows[apprenticeship_id].late_items.append(LateInfo(kind, pk))
-    return list(rows.values())
+    return listed
+
+
+def url_maker(name: str, *before):
+    """pk → the URL `name` takes an integer for (after the arguments `before`), reversed once
+    (a board links hundreds)."""
+    marker = 2_147_483_647
+    prefix, suffix = reverse(name, args=[*before, marker]).split(str(marker))
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+# What a row shows of its apprenticeship (the users and companies are wide).
+ROW_FIELDS = (
+    "option_id",
+    "apprentice__first_name",
+    "apprentice__last_name",
+    "apprentice__email",
+    "company__name",
+    "option__name",
+)
 
 
 def finish_rows(rows: list[BoardRow], today: datetime.date, school_years) -> list[BoardRow]:
     """The rows shown: their apprenticeship (one query), next return to school
-    (calendars_for: at most two queries for any number) and the one click to the item to
-    act on."""
+    (calendars_for: at most two queries for any number), their links and the one click to
+    the item to act on."""
     from planning.selectors import calendars_for
 
     unread = [row for row in rows if row.apprenticeship is None]
     if unread:
         found = (
             Apprenticeship.objects.select_related("apprentice", "company", "option")
-            .prefetch_related("enrolments")
+            .only(*ROW_FIELDS)
             .in_bulk([row.pk for row in unread])
         )
         for row in unread:
@@ -249,18 +309,38 @@ def finish_rows(rows: list[BoardRow], today: datetime.date, school_years) -> lis
         for row, calendar in zip(missing, calendars, strict=True):
             row.next_return = calendar.next_return_to_school(today)
     now = timezone.now()
+    urls = {name: url_maker(name) for name in URL_NAMES}
+    fiche_number = _("No. %(n)s")
+    short_date = get_format("SHORT_DATE_FORMAT")
     for row in rows:
-        row.act_url, row.act_label = _what_to_act_on(row, now)
+        apprenticeship = row.apprenticeship
+        row.name = str(apprenticeship.apprentice)
+        row.where = f"{apprenticeship.company.name} · {apprenticeship.option.name}"
+        row.booklet_url = urls["lea:booklet"](row.pk)
+        if row.latest_fiche:
+            row.fiche_url = urls["lea:fiche_detail"](row.latest_fiche.pk)
+            row.fiche_label = fiche_number % {"n": row.latest_fiche.number}
+            row.fiche_state = row.latest_fiche.get_state_display()
+        if row.last_visit:
+            row.last_visit_url = urls["lea:visit_detail"](row.last_visit.pk)
+            row.last_visit_on = date_format(timezone.localtime(row.last_visit.starts_at), short_date)
+        if row.next_visit:
+            row.next_visit_url = urls["lea:visit_detail"](row.next_visit.pk)
+            row.next_visit_on = date_format(timezone.localtime(row.next_visit.starts_at), short_date)
+        if row.next_return:
+            row.next_return_on = date_format(row.next_return, short_date)
+        row.act_url, row.act_label = _what_to_act_on(row, now, urls)
     return rows
 
 
-def _what_to_act_on(row: BoardRow, now) -> tuple[str, str]:
+def _what_to_act_on(row: BoardRow, now, urls=None) -> tuple[str, str]:
     """The one click to the item to act on: a late item, a concern, a fiche to acknowledge,
     a report to write, a visit to plan; else the booklet."""
+    urls = urls or {name: url_maker(name) for name in URL_NAMES}
     fiche = row.latest_fiche
     if row.late_items:
         item = row.late_items[0]
-        url = reverse(LATE_URLS[item.kind], args=[item.pk])
+        url = urls[LATE_URLS[item.kind]](item.pk)
         if item.kind == "fiche":
             what = _("fiche no. %(number)s") % {"number": item.number}
         elif item.kind == "plan":
@@ -269,23 +349,32 @@ def _what_to_act_on(row: BoardRow, now) -> tuple[str, str]:
             what = _("project subject")
         return url, _("Late: %(item)s") % {"item": what}
     if row.concern_fiche:
-        return reverse("lea:fiche_detail", args=[row.concern_fiche]), _("Read the concern")
+        return urls["lea:fiche_detail"](row.concern_fiche), _("Read the concern")
     if fiche and fiche.state == FicheState.COUNTERSIGNED:
-        return reverse("lea:fiche_detail", args=[fiche.pk]), _("Acknowledge the fiche")
+        return urls["lea:fiche_detail"](fiche.pk), _("Acknowledge the fiche")
     if row.next_visit and row.next_visit.starts_at <= now:
-        return reverse("lea:visit_detail", args=[row.next_visit.pk]), _("Write the visit report")
+        return urls["lea:visit_detail"](row.next_visit.pk), _("Write the visit report")
     if row.next_visit is None:
-        return reverse("lea:visit_plan", args=[row.pk]), _("Plan a visit")
-    return reverse("lea:booklet", args=[row.pk]), _("Open the booklet")
+        return urls["lea:visit_plan"](row.pk), _("Plan a visit")
+    return urls["lea:booklet"](row.pk), _("Open the booklet")
 
 
 LATE_URLS = {"fiche": "lea:fiche_detail", "plan": "lea:plan_detail", "project": "lea:project_detail"}
+URL_NAMES = ("lea:booklet", "lea:fiche_detail", "lea:visit_detail", "lea:visit_plan", *LATE_URLS.values())
 
 
 def plans_to_validate(user):
     """Yearly descriptions submitted to the option lead (scolarité: all), oldest first."""
-    qs = YearlyPlan.objects.filter(state=PlanState.SUBMITTED).select_related(
-        "apprenticeship__apprentice", "apprenticeship__option", "school_year"
+    qs = (
+        YearlyPlan.objects.filter(state=PlanState.SUBMITTED)
+        .select_related("apprenticeship__apprentice", "school_year")
+        .only(
+            "state_changed_at",
+            "school_year__start_year",
+            "apprenticeship__apprentice__first_name",
+            "apprenticeship__apprentice__last_name",
+            "apprenticeship__apprentice__email",
+        )
     )
     if not can_manage(user):
         qs = qs.filter(apprenticeship__option__lead=user)
@@ -411,15 +500,18 @@ class LateItem:
     kind: str  # "fiche", "plan", "project": the kinds of lea:send_reminder
     pk: int
     apprenticeship_id: int
-    title: str
     due_on: datetime.date
-    waiting_for: str
-    apprenticeship: Apprenticeship | None = None  # read for the items shown (`show_late_items`)
+    school_year: SchoolYear
+    state: str
+    number: int | None = None  # a fiche's
+    # What the page shows of the items on it (`show_late_items`).
+    title: str = ""
+    waiting_for: str = ""
+    url: str = ""
+    reminder_url: str = ""
+    apprenticeship: Apprenticeship | None = None
+    name: str = ""  # the apprentice's
     last_reminded: datetime.datetime | None = None
-
-    @property
-    def url(self) -> str:
-        return reverse(LATE_URLS[self.kind], args=[self.pk])
 
 
 LATE_MODELS = {"fiche": Fiche, "plan": YearlyPlan, "project": ProjectDossier}
@@ -438,14 +530,16 @@ def late_items(today: datetime.date) -> list[LateItem]:
         .filter(late_fiche_q(today), apprenticeship__in=live)
         .values_list("pk", "apprenticeship_id", "number", "school_year_id", "state", "due_on", "tutor_due_on")
     ):
-        mine = state in with_apprentice
-        title = _("Fiche de liaison no. %(number)s (%(year)s)") % {
-            "number": number,
-            "year": years[school_year_id],
-        }
-        waiting = _("the apprentice") if mine else _("the company tutor")
         items.append(
-            LateItem("fiche", pk, apprenticeship_id, title, due_on if mine else tutor_due_on, waiting)
+            LateItem(
+                "fiche",
+                pk,
+                apprenticeship_id,
+                due_on if state in with_apprentice else tutor_due_on,
+                years[school_year_id],
+                state,
+                number,
+            )
         )
     fields = ("pk", "apprenticeship_id", "state", "school_year_id", "study_year")
     plans = list(YearlyPlan.objects.filter(state__in=PLAN_OPEN, apprenticeship__in=live).values_list(*fields))
@@ -453,21 +547,16 @@ def late_items(today: datetime.date) -> list[LateItem]:
         ProjectDossier.objects.filter(state__in=PROJECT_OPEN, apprenticeship__in=live).values_list(*fields)
     )
     due = yearly_due_dates([(years[sy], study) for _pk, _a, _state, sy, study in (*plans, *projects)])
-    for pk, apprenticeship_id, state, school_year_id, study_year in plans:
-        plan_due = due[(DeadlineKind.MISSIONS, school_year_id, study_year)]
-        if plan_due < today:
-            title = _("Missions description %(year)s") % {"year": years[school_year_id]}
-            waiting = (
-                _("the option lead")
-                if state == PlanState.SUBMITTED
-                else _("the apprentice and the company tutor")
-            )
-            items.append(LateItem("plan", pk, apprenticeship_id, title, plan_due, waiting))
-    for pk, apprenticeship_id, _state, school_year_id, study_year in projects:
-        project_due = due[(DeadlineKind.SUBJECT, school_year_id, study_year)]
-        if project_due < today:
-            title = _("Project %(year)s") % {"year": years[school_year_id]}
-            items.append(LateItem("project", pk, apprenticeship_id, title, project_due, _("the apprentice")))
+    for kind, documents, deadline in (
+        ("plan", plans, DeadlineKind.MISSIONS),
+        ("project", projects, DeadlineKind.SUBJECT),
+    ):
+        for pk, apprenticeship_id, state, school_year_id, study_year in documents:
+            document_due = due[(deadline, school_year_id, study_year)]
+            if document_due < today:
+                items.append(
+                    LateItem(kind, pk, apprenticeship_id, document_due, years[school_year_id], state)
+                )
     return sorted(items, key=lambda item: (item.due_on, item.kind, item.pk))
 
 
@@ -476,8 +565,10 @@ def show_late_items(items: list[LateItem]) -> list[LateItem]:
     queries for a page of them."""
     if not items:
         return items
-    apprenticeships = Apprenticeship.objects.select_related("apprentice", "company").in_bulk(
-        {item.apprenticeship_id for item in items}
+    apprenticeships = (
+        Apprenticeship.objects.select_related("apprentice", "company")
+        .only("apprentice__first_name", "apprentice__last_name", "apprentice__email", "company__name")
+        .in_bulk({item.apprenticeship_id for item in items})
     )
     types = ContentType.objects.get_for_models(*LATE_MODELS.values())
     q = Q()
@@ -492,7 +583,31 @@ def show_late_items(items: list[LateItem]) -> list[LateItem]:
         .annotate(at=Max("sent_at"))
         .order_by()
     }
+    urls = {kind: url_maker(name) for kind, name in LATE_URLS.items()}
+    reminder_urls = {kind: url_maker("lea:send_reminder", kind) for kind in LATE_URLS}
+    with_apprentice = set(FicheState.with_apprentice())
     for item in items:
         item.apprenticeship = apprenticeships[item.apprenticeship_id]
+        item.name = str(item.apprenticeship.apprentice)
         item.last_reminded = last.get((types[LATE_MODELS[item.kind]].pk, item.pk))
+        item.url = urls[item.kind](item.pk)
+        item.reminder_url = reminder_urls[item.kind](item.pk)
+        if item.kind == "fiche":
+            item.title = _("Fiche de liaison no. %(number)s (%(year)s)") % {
+                "number": item.number,
+                "year": item.school_year,
+            }
+            item.waiting_for = (
+                _("the apprentice") if item.state in with_apprentice else _("the company tutor")
+            )
+        elif item.kind == "plan":
+            item.title = _("Missions description %(year)s") % {"year": item.school_year}
+            item.waiting_for = (
+                _("the option lead")
+                if item.state == PlanState.SUBMITTED
+                else _("the apprentice and the company tutor")
+            )
+        else:
+            item.title = _("Project %(year)s") % {"year": item.school_year}
+            item.waiting_for = _("the apprentice")
     return items

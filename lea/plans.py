@@ -150,9 +150,27 @@ def plans_to_review(user) -> QuerySet[YearlyPlan]:
             "apprenticeship__option",
             "school_year",
         )
+        .only(*REVIEW_LIST_FIELDS)
         .annotate(version_count=Count("versions"))
         .order_by("state_changed_at", "pk")
     )
+
+
+# What the list of plans to review shows (not the plans' texts, nor the wide people's rows).
+REVIEW_LIST_FIELDS = (
+    "state",
+    "study_year",
+    "state_changed_at",
+    "school_year__start_year",
+    "school_year__start_date",
+    "school_year__end_date",
+    "apprenticeship__option_id",
+    "apprenticeship__apprentice__first_name",
+    "apprenticeship__apprentice__last_name",
+    "apprenticeship__apprentice__email",
+    "apprenticeship__company__name",
+    "apprenticeship__option__name",
+)
 
 
 def missing_fields(plan: YearlyPlan) -> list[str]:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -415,6 +415,70 @@ class VisitGap:
         return bool(self.first_visit_due or self.missing_yearly)
 
 
+def _fill_gap(
+    gap: VisitGap,
+    *,
+    contract_start: datetime.date,
+    study_year,
+    visits: list,
+    school_year: SchoolYear,
+    today: datetime.date,
+    now: datetime.datetime,
+    with_reasons: bool = True,
+) -> VisitGap:
+    """What `gap` (one apprenticeship's) misses, from its contract start, its study year in
+    `school_year` and its visits [(school_year_id, starts_at)] (cancelled ones left out)."""
+    months = settings.LEA_FIRST_VISIT_MONTHS
+    per_year = settings.LEA_VISITS_PER_YEAR
+    this_year = sorted(starts_at for year_id, starts_at in visits if year_id == school_year.pk)
+    gap.study_year = int(study_year) if study_year else None
+    gap.visits_this_year = len(this_year)
+    gap.last_visit = max((s for _y, s in visits if s <= now), default=None)
+    gap.next_visit = min((s for _y, s in visits if s > now), default=None)
+    gap.reasons = []
+    due = contract_start + relativedelta(months=months)
+    # The first months of the contract, when they end in this school year (not a repeated 1A).
+    if study_year == 1 and due >= school_year.start_date:
+        in_time = any(timezone.localtime(s, paris()).date() <= due for _y, s in visits)
+        if not in_time and contract_start <= today:
+            gap.first_visit_due = due
+            if with_reasons:
+                gap.reasons.append(
+                    (
+                        _("No first visit within %(months)d months of the contract start (by %(date)s)")
+                        if due < today
+                        else _("First visit due by %(date)s: none planned by then")
+                    )
+                    % {"months": months, "date": due.strftime("%d/%m/%Y")}
+                )
+    if study_year and len(this_year) < per_year:
+        gap.missing_yearly = True
+        if with_reasons:
+            gap.reasons.append(
+                _("No visit this school year")
+                if not this_year
+                else ngettext(
+                    "%(count)d visit this school year, %(expected)d expected",
+                    "%(count)d visits this school year, %(expected)d expected",
+                    len(this_year),
+                )
+                % {"count": len(this_year), "expected": per_year}
+            )
+    return gap
+
+
+def _visits_by_apprenticeship(apprenticeships) -> dict[int, list]:
+    """[(school_year_id, starts_at)] of the visits (not cancelled) of `apprenticeships` (ids,
+    or a queryset's `values("pk")`): one query."""
+    by_apprenticeship = defaultdict(list)
+    rows = Visit.objects.filter(apprenticeship__in=apprenticeships).exclude(state=VisitState.CANCELLED)
+    for pk, school_year_id, starts_at in rows.order_by().values_list(
+        "apprenticeship_id", "school_year_id", "starts_at"
+    ):
+        by_apprenticeship[pk].append((school_year_id, starts_at))
+    return by_apprenticeship
+
+
 def visit_gaps(
     apprenticeships, school_year: SchoolYear, today: datetime.date | None = None
 ) -> list[VisitGap]:
@@ -431,55 +495,99 @@ def visit_gaps(
         for a in apprenticeships
     ):
         prefetch_related_objects(apprenticeships, "enrolments")
-    by_apprenticeship = defaultdict(list)
-    rows = Visit.objects.filter(apprenticeship__in=[a.pk for a in apprenticeships]).exclude(
-        state=VisitState.CANCELLED
-    )
-    for pk, school_year_id, starts_at in rows.values_list("apprenticeship_id", "school_year_id", "starts_at"):
-        by_apprenticeship[pk].append((school_year_id, starts_at))
-    months = settings.LEA_FIRST_VISIT_MONTHS
-    per_year = settings.LEA_VISITS_PER_YEAR
+    by_apprenticeship = _visits_by_apprenticeship([a.pk for a in apprenticeships])
     now = timezone.now()
-    gaps = []
-    for apprenticeship in apprenticeships:
-        study_year = apprenticeship.study_year_in(school_year)
-        visits = by_apprenticeship[apprenticeship.pk]
-        this_year = sorted(starts_at for year_id, starts_at in visits if year_id == school_year.pk)
-        gap = VisitGap(
-            apprenticeship=apprenticeship,
-            study_year=int(study_year) if study_year else None,
-            visits_this_year=len(this_year),
-            last_visit=max((s for _y, s in visits if s <= now), default=None),
-            next_visit=min((s for _y, s in visits if s > now), default=None),
+    return [
+        _fill_gap(
+            VisitGap(apprenticeship=apprenticeship, study_year=None),
+            contract_start=apprenticeship.contract_start,
+            study_year=apprenticeship.study_year_in(school_year),
+            visits=by_apprenticeship[apprenticeship.pk],
+            school_year=school_year,
+            today=today,
+            now=now,
         )
-        due = apprenticeship.contract_start + relativedelta(months=months)
-        # The first months of the contract, when they end in this school year (not a repeated 1A).
-        if study_year == 1 and due >= school_year.start_date:
-            in_time = any(timezone.localtime(s, paris()).date() <= due for _y, s in visits)
-            if not in_time and apprenticeship.contract_start <= today:
-                gap.first_visit_due = due
-                gap.reasons.append(
-                    (
-                        _("No first visit within %(months)d months of the contract start (by %(date)s)")
-                        if due < today
-                        else _("First visit due by %(date)s: none planned by then")
-                    )
-                    % {"months": months, "date": due.strftime("%d/%m/%Y")}
-                )
-        if study_year and len(this_year) < per_year:
-            gap.missing_yearly = True
-            gap.reasons.append(
-                _("No visit this school year")
-                if not this_year
-                else ngettext(
-                    "%(count)d visit this school year, %(expected)d expected",
-                    "%(count)d visits this school year, %(expected)d expected",
-                    len(this_year),
-                )
-                % {"count": len(this_year), "expected": per_year}
+        for apprenticeship in apprenticeships
+    ]
+
+
+def missing_visit_rows(
+    apprenticeships: QuerySet[Apprenticeship], school_year: SchoolYear, today: datetime.date | None = None
+) -> list[tuple]:
+    """Those of `apprenticeships` (a queryset) who miss a visit in `school_year`, in the
+    queryset's order, as (pk, contract start, study year): one query whatever the number
+    (their enrolment, their visits counted, none read); `gaps_of_rows` makes the gaps of the
+    page shown. The rules of `visit_gaps`."""
+    today = today or timezone.localdate()
+    held_or_planned = ~Q(visits__state=VisitState.CANCELLED)
+    # A query that groups keeps no default ordering: the model's, then the pk (pages).
+    ordering = apprenticeships.query.order_by or (*Apprenticeship._meta.ordering, "pk")
+    rows = (
+        apprenticeships.select_related(None)
+        .prefetch_related(None)
+        .order_by(*ordering)
+        .filter(enrolments__school_year=school_year)  # the others miss nothing this year
+        .annotate(
+            lea_study_year=F("enrolments__study_year"),  # one enrolment a school year
+            lea_visits=Count("visits", filter=held_or_planned & Q(visits__school_year=school_year)),
+            lea_first_visit=Min("visits__starts_at", filter=held_or_planned),
+        )
+        .values_list("pk", "contract_start", "lea_study_year", "lea_visits", "lea_first_visit")
+    )
+    per_year = settings.LEA_VISITS_PER_YEAR
+    months = relativedelta(months=settings.LEA_FIRST_VISIT_MONTHS)
+    zone = paris()
+    missing = []
+    # `_fill_gap`'s rules, as little as deciding takes (hundreds of rows): a visit by the
+    # first months' end exists when the first visit is by then.
+    for pk, contract_start, study, visits_this_year, first_visit in rows:
+        if not study:
+            continue
+        misses = visits_this_year < per_year
+        if not misses and study == 1 and contract_start <= today:
+            due = contract_start + months
+            misses = due >= school_year.start_date and not (
+                first_visit and timezone.localtime(first_visit, zone).date() <= due
             )
-        gaps.append(gap)
-    return gaps
+        if misses:
+            missing.append((pk, contract_start, study))
+    return missing
+
+
+def gaps_of_rows(
+    rows: list[tuple], school_year: SchoolYear, today: datetime.date | None = None
+) -> list[VisitGap]:
+    """The gaps of `rows` (of `missing_visit_rows`) with their reasons, visits and
+    apprenticeship (its apprentice, company and option): two queries."""
+    today = today or timezone.localdate()
+    if not rows:
+        return []
+    pks = [pk for pk, _start, _study in rows]
+    found = (
+        Apprenticeship.objects.select_related("apprentice", "company", "option")
+        .only(
+            "apprentice__first_name",
+            "apprentice__last_name",
+            "apprentice__email",
+            "company__name",
+            "option__name",
+        )
+        .in_bulk(pks)
+    )
+    by_apprenticeship = _visits_by_apprenticeship(pks)
+    now = timezone.now()
+    return [
+        _fill_gap(
+            VisitGap(apprenticeship=found[pk], study_year=None),
+            contract_start=contract_start,
+            study_year=study,
+            visits=by_apprenticeship[pk],
+            school_year=school_year,
+            today=today,
+            now=now,
+        )
+        for pk, contract_start, study in rows
+    ]
 
 
 def apprentices_without_a_visit(user, today: datetime.date | None = None) -> int:

@@ -4,9 +4,12 @@ the exports."""
 from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.forms.utils import flatatt
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from apprentissage.models import Apprenticeship, Option, SchoolYear, User
@@ -16,13 +19,17 @@ from lea.boards import (
     BOARD_PAGE_SIZE,
     COMPLETION_HEADERS,
     SORT_LABELS,
+    SORTS,
     board_apprenticeships,
     board_rows,
     completion_table,
+    fill_rows,
     finish_rows,
+    name_rows,
     plans_to_validate,
     show_late_items,
     sort_rows,
+    url_maker,
 )
 from lea.boards import (
     late_items as late_items_of,
@@ -32,22 +39,49 @@ from lea.exports import evidence_xlsx
 from planning.selectors import current_and_next_school_years
 
 
+class QuickSelect(forms.Select):
+    """A select rendered in Python, not a template per option (the school tutors: dozens)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = set(self.format_value(value))
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if key in selected else "", label)
+                for key, label in ((str(v), label) for v, label in self.choices)
+            ),
+        )
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        return format_html("<select{}>\n{}\n</select>", flatatt(final), options)
+
+
 class BoardFilterForm(forms.Form):
     """Scolarité's filters (the others see their own apprentices)."""
 
     school_tutor = forms.ModelChoiceField(
-        label=_("School tutor"), queryset=User.objects.none(), required=False, empty_label=_("All")
+        label=_("School tutor"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
     option = forms.ModelChoiceField(
-        label=_("Option"), queryset=Option.objects.order_by("name"), required=False, empty_label=_("All")
+        label=_("Option"),
+        queryset=Option.objects.order_by("name"),
+        required=False,
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, with_tutor: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if with_tutor:
-            self.fields["school_tutor"].queryset = User.objects.filter(
-                pk__in=Apprenticeship.objects.current().values("school_tutor")
-            ).order_by("last_name", "first_name")
+            self.fields["school_tutor"].queryset = (
+                User.objects.filter(pk__in=Apprenticeship.objects.current().values("school_tutor"))
+                .only("first_name", "last_name", "email")
+                .order_by("last_name", "first_name")
+            )
         else:
             del self.fields["school_tutor"]
 
@@ -68,12 +102,18 @@ def _board(request, *, board: str, template: str, extra: dict):
             if form.is_valid() and form.cleaned_data["option"]:
                 filters = {"option": form.cleaned_data["option"]}
     school_years = current_and_next_school_years(today)
-    rows = board_rows(board_apprenticeships(request.user, board=board, **filters), today, school_years)
+    apprenticeships = board_apprenticeships(request.user, board=board, **filters)
     sort = request.GET.get("sort", "name")
-    if sort.lstrip("-") == "next_return":  # the only column the calendar gives: every row's
-        finish_rows(rows, today, school_years)
-    rows, sort = sort_rows(rows, sort)
-    page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    if sort.lstrip("-") in SORTS and sort.lstrip("-") != "name":  # every row's follow-up to sort
+        rows = board_rows(apprenticeships, today, school_years)
+        if sort.lstrip("-") == "next_return":  # the only column the calendar gives: every row's
+            finish_rows(rows, today, school_years)
+        rows, sort = sort_rows(rows, sort)
+        page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    else:  # by name: the follow-up of the page's rows only
+        rows, sort = sort_rows(name_rows(apprenticeships), sort)
+        page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+        fill_rows(page.object_list, today, school_years)
     finish_rows(page.object_list, today, school_years)
     query = request.GET.copy()
     query.pop("sort", None)
@@ -111,6 +151,9 @@ PLANS_SHOWN = 20
 @permission_required("lea.view_option_board", raise_exception=True)
 def option_board(request):
     plans = list(plans_to_validate(request.user)[: PLANS_SHOWN + 1])
+    detail_url = url_maker("lea:plan_detail")
+    for plan in plans:
+        plan.url = detail_url(plan.pk)
     extra = {"plans": plans[:PLANS_SHOWN], "more_plans": len(plans) > PLANS_SHOWN}
     return _board(request, board="option", template="lea/boards/option_board.html", extra=extra)
 
@@ -124,6 +167,7 @@ class SchoolYearForm(forms.Form):
         queryset=SchoolYear.objects.order_by("-start_year"),
         required=False,
         empty_label=None,
+        widget=QuickSelect,
     )
 
 

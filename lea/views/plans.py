@@ -15,6 +15,7 @@ from apprentissage.views.transitions import fire_from_request, transition_action
 from apprentissage.workflow import history_of
 
 from .. import plans as services
+from ..boards import url_maker
 from ..forms.plans import YearlyPlanForm
 from ..models import YearlyPlan
 from ..workflows.plans import PLAN_WORKFLOW
@@ -111,6 +112,9 @@ def plans_to_review(request):
         raise PermissionDenied
     plans = list(services.plans_to_review(request.user))
     services.annotate_due_dates(plans)
+    detail_url = url_maker("lea:plan_detail")
+    for plan in plans:
+        plan.url = detail_url(plan.pk)
     return render(request, "lea/plans/to_review.html", {"plans": plans})
 
 

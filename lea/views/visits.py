@@ -5,9 +5,11 @@ its page, its .ics and its PDF; the apprentices missing a visit the school's rul
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +22,7 @@ from apprentissage.views.drafts import SAVE_AND_RETURN
 from apprentissage.views.transitions import fire_from_request, refuse, transition_actions
 from apprentissage.workflow import history_of
 from lea import visits as services
+from lea.boards import url_maker
 from lea.forms.visits import ActionFormSet, CommentForm, EditVisitForm, PlanVisitForm, ReportForm
 from lea.models import VisitAction
 from lea.models.visits import REPORT_FIELDS
@@ -248,20 +251,31 @@ def action_done(request, pk: int):
     return redirect(_detail_url(visit) + "#actions")
 
 
+MISSING_PAGE_SIZE = 50
+
+
 @login_required
 def missing_visits(request):
-    """The apprentices missing a visit the school's rules ask for (this school year)."""
+    """The apprentices missing a visit the school's rules ask for (this school year), 50 a
+    page: who misses what is worked out on a few columns for all, the rest for the page's."""
     if not request.user.has_perm("lea.view_missing_visits"):
         raise PermissionDenied
     school_year = SchoolYear.objects.current()
-    gaps = []
+    today = timezone.localdate()
+    rows = []
     if school_year:
-        apprenticeships = services.apprenticeships_for_visit_rules(request.user)
-        gaps = [gap for gap in services.visit_gaps(apprenticeships, school_year) if gap.missing]
+        rows = services.missing_visit_rows(
+            services.apprenticeships_for_visit_rules(request.user), school_year, today
+        )
+    page = Paginator(rows, MISSING_PAGE_SIZE).get_page(request.GET.get("page"))
+    gaps = services.gaps_of_rows(page.object_list, school_year, today) if rows else []
+    plan_url = url_maker("lea:visit_plan")
+    for gap in gaps:
+        gap.plan_url = plan_url(gap.apprenticeship.pk)
     return render(
         request,
         "lea/visits/missing.html",
-        {"school_year": school_year, "gaps": gaps},
+        {"school_year": school_year, "gaps": gaps, "page": page, "query": ""},
     )
 
 

@@ -173,9 +173,56 @@ class TestMissingVisitsPage:
         with CaptureQueriesContext(connection) as fifty:
             response = client.get(reverse("lea:missing_visits"))
         assert len(response.context["gaps"]) == 50
-        # savepoint, session, user, user facts, school year, apprenticeships with their people,
-        # enrolments, visits, release
+        # savepoint, session, user, user facts, school year, apprenticeships with their study
+        # year, visits, the page's apprenticeships with their people, release
         assert len(five) == len(fifty) == 9, "\n".join(q["sql"][:120] for q in fifty.captured_queries)
+
+    def test_50_a_page(self, world, login):
+        client = login(world["scolarite"])
+        for i in range(53):
+            f.ApprenticeshipFactory(cohort=f.CohortFactory(entry_year=2024 + i % 3))
+        first = client.get(reverse("lea:missing_visits"))
+        second = client.get(reverse("lea:missing_visits") + "?page=2")
+        assert (len(first.context["gaps"]), len(second.context["gaps"])) == (50, 5)
+        shown = [gap.apprenticeship for gap in (*first.context["gaps"], *second.context["gaps"])]
+        assert len(set(shown)) == 55
+        assert "page=2" in first.content.decode()
+
+    def test_the_page_agrees_with_visit_gaps(self, world, year, first_year, settings):
+        from apprentissage.models import Apprenticeship
+        from lea.visits import gaps_of_rows, missing_visit_rows
+
+        settings.LEA_VISITS_PER_YEAR = 2
+        f.VisitFactory(apprenticeship=world.own)
+        f.VisitFactory(apprenticeship=first_year, starts_at=at("2026-12-08"))
+        everyone = Apprenticeship.objects.all()
+        expected = [
+            (g.apprenticeship, g.reasons, g.last_visit)
+            for g in visit_gaps(everyone, year, TODAY)
+            if g.missing
+        ]
+        page = gaps_of_rows(missing_visit_rows(everyone, year, TODAY), year, TODAY)
+        assert [(g.apprenticeship, g.reasons, g.last_visit) for g in page] == expected
+        assert len(expected) == 3
+
+    def test_the_page_lists_a_first_visit_missed_when_the_year_has_its_visit(self, world, year, first_year):
+        from apprentissage.models import Apprenticeship
+        from lea.visits import gaps_of_rows, missing_visit_rows
+
+        late = f.ApprenticeshipFactory(
+            cohort=f.CohortFactory(entry_year=2026),
+            contract_start=datetime.date(2026, 7, 24),
+            contract_end=datetime.date(2029, 7, 23),
+        )
+        f.VisitFactory(apprenticeship=first_year, starts_at=at("2026-10-15"))  # in time
+        f.VisitFactory(apprenticeship=late, starts_at=at("2026-12-08"))  # after the first months
+        f.VisitFactory(apprenticeship=late, starts_at=at("2026-09-01"), state=VisitState.CANCELLED)
+        for apprenticeship in (world.own, world.other):
+            f.VisitFactory(apprenticeship=apprenticeship)
+        everyone = Apprenticeship.objects.all()
+        (gap,) = gaps_of_rows(missing_visit_rows(everyone, year, TODAY), year, TODAY)
+        assert gap.apprenticeship == late and gap.first_visit_due and not gap.missing_yearly
+        assert [g.apprenticeship for g in visit_gaps(everyone, year, TODAY) if g.missing] == [late]
 
 
 class TestTodoLine:
