@@ -75,6 +75,7 @@ from .models import (
 )
 from .models.competencies import framework_for
 from .projects import ENDORSEMENT_PURPOSE
+from .reminders import steps
 from .visits import SIGNATURE_PURPOSE as VISIT_SIGNATURE_PURPOSE
 
 APPRENTICE = "apprenti@example.com"
@@ -892,13 +893,8 @@ def _load_reminders(ctx) -> None:
     existing = set(
         Reminder.objects.filter(content_type=ct).values_list("object_id", "step", "due_on", "recipient_id")
     )
-    first, second = settings.LEA_REMINDER_DAYS
-    cadence = [
-        (ReminderStep.FIRST, first, None),
-        (ReminderStep.SECOND, second, None),
-        (ReminderStep.SCHOOL_TUTOR, settings.LEA_ESCALATE_SCHOOL_TUTOR_DAY, "school"),
-        (ReminderStep.SCOLARITE, settings.LEA_ESCALATE_SCOLARITE_DAY, "scolarite"),
-    ]
+    # The portal's own cadence (lea.reminders.steps), and who gets each escalation.
+    escalated_to = {ReminderStep.SCHOOL_TUTOR: "school", ReminderStep.SCOLARITE: "scolarite"}
     new = []
     for fiche in Fiche.objects.live().with_people().filter(school_year=ctx.current_year):
         late_since = fiche.late_since(ctx.today)
@@ -906,10 +902,11 @@ def _load_reminders(ctx) -> None:
             continue
         a = fiche.apprenticeship
         party = a.apprentice if fiche.state in FicheState.with_apprentice() else a.company_tutor
-        for step, after, who in cadence:
+        for step, after in steps():
             day = late_since + _days(after)
             if day > ctx.today:
                 break
+            who = escalated_to.get(step)
             recipient = {"school": _school_tutor(a), "scolarite": scolarite}.get(who, party)
             if (fiche.pk, step, late_since, recipient.pk) in existing:
                 continue
