@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from apprentissage.models import Apprenticeship, Enrolment, Option, SchoolYear
 from apprentissage.rules import can_manage
-from lea.booklet import PLAN_OPEN, PROJECT_OPEN, yearly_due_dates
+from lea.booklet import PLAN_OPEN, PROJECT_OPEN
+from lea.deadlines import yearly_due_dates
 from lea.enums import DeadlineKind, FicheState, PlanState, ProjectState, RiskStatus, VisitState
 from lea.models import Fiche, ProjectDossier, Reminder, Visit, VisitAction, YearlyPlan
 
