@@ -19,9 +19,11 @@ from django.utils.translation import gettext_lazy
 
 from apprentissage.models import Apprenticeship, Enrolment, Option, SchoolYear
 from apprentissage.rules import can_manage
-from lea.booklet import PLAN_OPEN, PROJECT_OPEN, yearly_due_dates
+from lea.booklet import PLAN_OPEN, PROJECT_OPEN
+from lea.deadlines import yearly_due_dates
 from lea.enums import DeadlineKind, FicheState, PlanState, ProjectState, RiskStatus, VisitState
 from lea.models import Fiche, ProjectDossier, Reminder, Visit, VisitAction, YearlyPlan
+from lea.reminders import DETAIL_URL, KINDS
 
 RISK_ORDER = {RiskStatus.RED: 3, RiskStatus.AMBER: 2, RiskStatus.GREEN: 1, "": 0}
 RISK_ICON = {RiskStatus.RED: "●", RiskStatus.AMBER: "▲", RiskStatus.GREEN: "✔"}
@@ -340,7 +342,7 @@ def _what_to_act_on(row: BoardRow, now, urls=None) -> tuple[str, str]:
     fiche = row.latest_fiche
     if row.late_items:
         item = row.late_items[0]
-        url = urls[LATE_URLS[item.kind]](item.pk)
+        url = urls[DETAIL_URL[item.kind]](item.pk)
         if item.kind == "fiche":
             what = _("fiche no. %(number)s") % {"number": item.number}
         elif item.kind == "plan":
@@ -359,8 +361,7 @@ def _what_to_act_on(row: BoardRow, now, urls=None) -> tuple[str, str]:
     return urls["lea:booklet"](row.pk), _("Open the booklet")
 
 
-LATE_URLS = {"fiche": "lea:fiche_detail", "plan": "lea:plan_detail", "project": "lea:project_detail"}
-URL_NAMES = ("lea:booklet", "lea:fiche_detail", "lea:visit_detail", "lea:visit_plan", *LATE_URLS.values())
+URL_NAMES = ("lea:booklet", "lea:fiche_detail", "lea:visit_detail", "lea:visit_plan", *DETAIL_URL.values())
 
 
 def plans_to_validate(user):
@@ -514,9 +515,6 @@ class LateItem:
     last_reminded: datetime.datetime | None = None
 
 
-LATE_MODELS = {"fiche": Fiche, "plan": YearlyPlan, "project": ProjectDossier}
-
-
 def late_items(today: datetime.date) -> list[LateItem]:
     """Every late fiche, yearly description and project (of current apprenticeships), the
     most overdue first, as light items: four queries (fiches, plans, projects, school years),
@@ -570,9 +568,9 @@ def show_late_items(items: list[LateItem]) -> list[LateItem]:
         .only("apprentice__first_name", "apprentice__last_name", "apprentice__email", "company__name")
         .in_bulk({item.apprenticeship_id for item in items})
     )
-    types = ContentType.objects.get_for_models(*LATE_MODELS.values())
+    types = ContentType.objects.get_for_models(*KINDS.values())
     q = Q()
-    for kind, model in LATE_MODELS.items():
+    for kind, model in KINDS.items():
         pks = [item.pk for item in items if item.kind == kind]
         if pks:
             q |= Q(content_type_id=types[model].pk, object_id__in=pks)
@@ -583,13 +581,13 @@ def show_late_items(items: list[LateItem]) -> list[LateItem]:
         .annotate(at=Max("sent_at"))
         .order_by()
     }
-    urls = {kind: url_maker(name) for kind, name in LATE_URLS.items()}
-    reminder_urls = {kind: url_maker("lea:send_reminder", kind) for kind in LATE_URLS}
+    urls = {kind: url_maker(name) for kind, name in DETAIL_URL.items()}
+    reminder_urls = {kind: url_maker("lea:send_reminder", kind) for kind in DETAIL_URL}
     with_apprentice = set(FicheState.with_apprentice())
     for item in items:
         item.apprenticeship = apprenticeships[item.apprenticeship_id]
         item.name = str(item.apprenticeship.apprentice)
-        item.last_reminded = last.get((types[LATE_MODELS[item.kind]].pk, item.pk))
+        item.last_reminded = last.get((types[KINDS[item.kind]].pk, item.pk))
         item.url = urls[item.kind](item.pk)
         item.reminder_url = reminder_urls[item.kind](item.pk)
         if item.kind == "fiche":

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from apprentissage.models import SchoolYear
 from apprentissage.workflow import workflows
+from lea.deadlines import yearly_due_dates
 from lea.enums import DeadlineKind, FicheState, PlanState, ProjectState, VisitState
-from lea.models import Deadline, Fiche, ProjectDossier, Visit, YearlyPlan
-from lea.models.plans import default_due_date
+from lea.models import Fiche, ProjectDossier, Visit, YearlyPlan
 
 # Where a yearly plan or a project is still expected from someone (so its due date matters).
 PLAN_OPEN = (PlanState.DRAFT, PlanState.RETURNED, PlanState.SUBMITTED)
@@ -28,27 +28,6 @@ def next_step_of(obj) -> str:
     workflow = next((w for w in workflows() if w.model is type(obj)), None)
     text = workflow.next_step(obj) if workflow else ""
     return text or obj.get_state_display()
-
-
-def yearly_due_dates(pairs) -> dict[tuple[str, int, int], datetime.date]:
-    """{(kind, school year id, study year): due date} of both yearly kinds (missions validated
-    by, subject proposed by) for (school year, study year) pairs: one query for all, like
-    `lea.deadlines.due_dates` (scolarité's `Deadline` rows, else the settings' defaults)."""
-    pairs = list({(sy.pk, study): (sy, study) for sy, study in pairs}.values())
-    if not pairs:
-        return {}
-    set_by_scolarite = {
-        (d.kind, d.school_year_id, d.study_year): d.due_on
-        for d in Deadline.objects.filter(
-            kind__in=[DeadlineKind.MISSIONS, DeadlineKind.SUBJECT],
-            school_year__in={sy.pk for sy, _s in pairs},
-        )
-    }
-    return {
-        (kind, sy.pk, study): set_by_scolarite.get((kind, sy.pk, study)) or default_due_date(kind, sy)
-        for kind in (DeadlineKind.MISSIONS, DeadlineKind.SUBJECT)
-        for sy, study in pairs
-    }
 
 
 def plan_late(plan, due: datetime.date | None, today: datetime.date) -> bool:

@@ -5,6 +5,7 @@ import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -98,7 +99,9 @@ def evidence_rows(apprenticeship) -> list[list]:
                 ]
             )
     for visit in visits:
-        name = _("Company visit of %(date)s") % {"date": visit.starts_at.date().strftime("%d/%m/%Y")}
+        name = _("Company visit of %(date)s") % {
+            "date": timezone.localdate(visit.starts_at).strftime("%d/%m/%Y")
+        }
         names[(Visit, visit.pk)] = name
         if visit.state == VisitState.CANCELLED:
             rows.append(

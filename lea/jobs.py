@@ -148,11 +148,8 @@ def make_booklet_pdf(job, progress) -> dict:
     )
     with translation.override(settings.LANGUAGE_CODE):
         sections = booklet_sections(apprenticeship)
-        total = len(sections) + 2  # the sections, the rendering, the storing
-        if total != job.total:
-            progress(0, total)
-        for done, _section in enumerate(sections, start=1):
-            progress(done, total)
+        total = len(sections) + 2  # the sections (read above), the rendering, the storing
+        progress(len(sections), total)
         data = render_pdf(
             "pdf/lea/booklet.html",
             {

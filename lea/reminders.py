@@ -215,7 +215,7 @@ def _date(day: datetime.date) -> str:
 
 
 def names(people) -> str:
-    return ", ".join(person.get_full_name() or person.email for person in people)
+    return ", ".join(str(person) for person in people)  # (User.__str__: the full name, else the e-mail)
 
 
 def _reminder_message(waiting: Waiting) -> tuple[str, str]:
@@ -368,7 +368,7 @@ def send_manual_reminder(document, *, sent_by: User) -> list[User] | None:
         )
         due_on = waiting.due_on or timezone.localdate()
         title = gettext("Reminder from %(person)s: %(document)s (due on %(date)s)") % {
-            "person": sent_by.get_full_name() or sent_by.email,
+            "person": str(sent_by),
             "document": document,
             "date": _date(due_on),
         }

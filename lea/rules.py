@@ -9,7 +9,7 @@ import rules
 from django.db.models import Q
 
 from apprentissage import rules as core
-from apprentissage.rules import can_manage, leads_an_option, tutors_at_school, tutors_in_a_company
+from apprentissage.rules import can_manage, leads_an_option, tutors_at_school
 
 from .enums import FicheState, PlanState, ProjectState, VisitState
 
@@ -97,7 +97,6 @@ rules.add_perm("lea.view_school_tutor_board", tutors_at_school | can_manage)
 rules.add_perm("lea.view_option_board", leads_an_option | can_manage)
 rules.add_perm("lea.view_completion", can_manage)
 rules.add_perm("lea.manage_framework", can_manage)
-rules.add_perm("lea.view_tutor_board", tutors_in_a_company)
 rules.add_perm("lea.manage_deadlines", can_manage)
 
 # The booklet's own page for its apprentice (menu "My booklet"); the follow-up evidence of one

@@ -15,13 +15,6 @@ from lea.jobs import start_booklet_export
 from lea.models import BookletExport
 
 
-def _apprenticeships():
-    # The enrolments with their school years: the booklet's years and the calendar read them.
-    return Apprenticeship.objects.with_people().prefetch_related(
-        Prefetch("enrolments", queryset=Enrolment.objects.select_related("school_year"))
-    )
-
-
 @login_required
 def my_booklet(request):
     """The apprentice's own booklet: that of their current apprenticeship."""
@@ -33,7 +26,8 @@ def my_booklet(request):
 
 def _booklet_apprenticeships():
     """The page's apprenticeship: the people it names and the option (its lead's id is what
-    the permissions read), not the cohort nor the lead's row."""
+    the permissions read), not the cohort nor the lead's row; the enrolments with their school
+    years (the booklet's years, the calendar and the PDF job's progress read them)."""
     return Apprenticeship.objects.select_related(
         "apprentice", "company", "company_tutor", "school_tutor", "option"
     ).prefetch_related(Prefetch("enrolments", queryset=Enrolment.objects.select_related("school_year")))
@@ -72,7 +66,9 @@ def booklet(request, pk: int):
 @require_POST
 def booklet_export(request, pk: int):
     """Start the booklet's PDF (a background job) and show its progress."""
-    apprenticeship = get_object_for_user_or_404(request.user, "lea.view_booklet", _apprenticeships(), pk=pk)
+    apprenticeship = get_object_for_user_or_404(
+        request.user, "lea.view_booklet", _booklet_apprenticeships(), pk=pk
+    )
     if not request.user.has_perm("lea.export_booklet", apprenticeship):
         raise Http404
     export = start_booklet_export(apprenticeship=apprenticeship, requested_by=request.user)

@@ -60,7 +60,7 @@ def test_the_school_tutor_sees_their_apprentices_with_their_follow_up(world, log
         concern_reason="Retards",
         period_start=datetime.date(2026, 10, 5),
     )
-    f.FicheFactory(
+    late = f.FicheFactory(
         apprenticeship=world.own,
         number=2,
         period_start=datetime.date(2026, 9, 1),
@@ -90,7 +90,7 @@ def test_the_school_tutor_sees_their_apprentices_with_their_follow_up(world, log
     assert (row.late_count, row.concerns, row.open_actions) == (1, 1, 1)
     assert row.last_visit.pk == held.pk and row.next_visit.pk == planned.pk
     assert row.risk == RiskStatus.RED and row.risk_label == str(RiskStatus.RED.label)
-    assert row.act_url.startswith("/")  # a late item: the fiche to act on
+    assert row.act_url == reverse("lea:fiche_detail", args=[late.pk])  # the late item first
     body = response.content.decode()
     assert str(RiskStatus.RED.label) in body  # the risk in words, not colour only
     assert reverse("lea:booklet", args=[world.own.pk]) in body
@@ -274,3 +274,34 @@ def test_the_option_board_lists_the_oldest_descriptions_and_links_to_the_rest(wo
     response = login(world["option_lead"]).get(reverse("lea:option_board"))
     assert len(response.context["plans"]) == 20 and response.context["more_plans"]
     assert reverse("lea:plans_to_review") in response.content.decode()
+
+
+def test_the_one_click_goes_to_the_most_pressing_item():
+    """A late item, else a concern, else a fiche to acknowledge, else a report to write, else a
+    visit to plan; the booklet when nothing waits."""
+    from lea.boards import BoardRow, FicheInfo, LateInfo, VisitInfo, _what_to_act_on
+
+    now = datetime.datetime(2026, 11, 24, 12, tzinfo=PARIS)
+    row = BoardRow(
+        7,
+        ("", ""),
+        latest_fiche=FicheInfo(11, 3, FicheState.COUNTERSIGNED),
+        concern_fiche=12,
+        next_visit=VisitInfo(13, now - datetime.timedelta(days=1)),
+        late_items=[LateInfo("plan", 14)],
+    )
+
+    def click():
+        return _what_to_act_on(row, now)[0]
+
+    assert click() == reverse("lea:plan_detail", args=[14])
+    row.late_items = []
+    assert click() == reverse("lea:fiche_detail", args=[12])  # the concern
+    row.concern_fiche = None
+    assert click() == reverse("lea:fiche_detail", args=[11])  # to acknowledge
+    row.latest_fiche = FicheInfo(11, 3, FicheState.ACKNOWLEDGED)
+    assert click() == reverse("lea:visit_detail", args=[13])  # held: its report to write
+    row.next_visit = None
+    assert click() == reverse("lea:visit_plan", args=[7])
+    row.next_visit = VisitInfo(13, now + datetime.timedelta(days=1))
+    assert click() == reverse("lea:booklet", args=[7])

@@ -120,3 +120,17 @@ def test_who_may_export_the_evidence(world, login, persona, status):
     assert (
         login(world[persona]).get(reverse("lea:evidence_export", args=[world.own.pk])).status_code == status
     )
+
+
+def test_the_evidence_names_a_visit_by_its_day_in_france(world, login):
+    # 00:30 in Toulouse on 7 October is still 6 October in UTC, where the database keeps it.
+    f.VisitFactory(
+        apprenticeship=world.own,
+        starts_at=datetime.datetime(
+            2026, 10, 7, 0, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=2))
+        ),
+    )
+
+    sheet = _sheet(login(world["school_tutor"]).get(reverse("lea:evidence_export", args=[world.own.pk])))
+
+    assert {row[1].value for row in sheet.iter_rows(min_row=2)} == {"Visite en entreprise du 07/10/2026"}
