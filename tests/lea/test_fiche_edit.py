@@ -357,6 +357,21 @@ def test_other_readers_cannot_write_the_tutors_part(persona, world, login):
     assert not world["school_tutor"].notifications.exclude(message="").exists()
 
 
+@pytest.mark.parametrize("persona", ["apprentice", "school_tutor", "option_lead", "scolarite", "admin"])
+def test_a_refused_post_on_the_tutors_part_tells_no_concern(persona, world, login):
+    """A concern saved but not told yet (a lost notification) is told by the tutor's next save
+    or countersignature, never by someone else's refused request."""
+    fiche = make_fiche(world, S.SUBMITTED)
+    Fiche.objects.filter(pk=fiche.pk).update(concern=True, concern_reason="Absences")
+    before = _snapshot(fiche)
+
+    response = login(world[persona]).post(tutor_url(fiche), tutor_data(fiche))
+
+    assert response.status_code == 302 and response["Location"] == detail_url(fiche)
+    assert _snapshot(fiche) == before  # concern_told_at still empty
+    assert not world["school_tutor"].notifications.exists()
+
+
 def test_a_fiche_sent_back_shows_the_tutors_remark_where_the_apprentice_revises_it(world, apprentice):
     fiche = make_fiche(world, S.RETURNED)  # sent back with "À préciser."
     for url in (edit_url(fiche), detail_url(fiche)):
