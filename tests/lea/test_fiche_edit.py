@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
@@ -141,7 +142,13 @@ def test_bad_input_is_refused_and_nothing_saved(overrides, field, fiche, apprent
     errors = response.context["form"].errors
     assert field in errors, errors
     assert _snapshot(fiche) == before
-    assert 'class="invalid-feedback' in response.content.decode() or "alert" in response.content.decode()
+    # Shown to the person: under the field it concerns, or above the form
+    page = response.content.decode()
+    if field == "__all__":
+        assert escape(errors[field][0]) in page
+    else:
+        assert f'id="error_1_id_{field}"' in page
+        assert re.search(rf'aria-describedby="[^"]*\bid_{field}_error"', page)  # read with the field
 
 
 def test_shares_over_100_in_all_say_the_total(fiche, apprentice):
@@ -277,7 +284,10 @@ def test_autosave_of_a_stale_form_stops_with_the_message(fiche, apprentice):
     apprentice.post(edit_url(fiche), data(fiche, difficulties="Avant"))
     response = apprentice.post(edit_url(fiche), data(fiche, difficulties="Après", autosave="1", version=1))
     assert response.status_code == 409
-    assert "Reload" in response.json()["message"] or response.json()["message"]
+    assert response.json()["message"] == fr(
+        "Someone else saved this document while you were editing it. "
+        "Reload the page to see their changes, then make yours again."
+    )
     fiche.refresh_from_db()
     assert fiche.difficulties == "Avant"
 
