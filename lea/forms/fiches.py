@@ -321,6 +321,11 @@ class FicheSectionForm(VersionedForm):
         self.helper.attrs = {
             "data-autosave": str(AUTOSAVE_SECONDS),
             "data-autosave-status": "#autosave-status",
+            "data-autosave-failed": gettext(
+                "Your draft could not be saved automatically (no connection, or you were signed "
+                "out). Keep this page open: check your connection or sign in again in another "
+                "tab, then save."
+            ),
         }
 
     @property

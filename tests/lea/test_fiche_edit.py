@@ -25,6 +25,12 @@ def fr(text: str) -> str:
         return gettext(text)
 
 
+AUTOSAVE_FAILED = fr(
+    "Your draft could not be saved automatically (no connection, or you were signed out). Keep "
+    "this page open: check your connection or sign in again in another tab, then save."
+)
+
+
 def edit_url(fiche):
     return reverse("lea:fiche_edit", args=[fiche.pk])
 
@@ -292,6 +298,16 @@ def test_autosave_of_a_stale_form_stops_with_the_message(fiche, apprentice):
     assert fiche.difficulties == "Avant"
 
 
+def test_autosave_once_signed_out_is_not_answered_as_a_save(fiche, apprentice):
+    """The session ended (2 h idle on a phone): the answer is the login page, not the JSON
+    of a save, and autosave.js says the draft was not saved (data-autosave-failed)."""
+    apprentice.logout()
+    response = apprentice.post(edit_url(fiche), data(fiche, difficulties="Hors session", autosave="1"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+    fiche.refresh_from_db()
+    assert fiche.version == 1 and fiche.difficulties == ""
+
+
 def test_autosave_with_an_error_saves_nothing(fiche, apprentice):
     response = apprentice.post(edit_url(fiche), data(fiche, activity_0_share="abc", autosave="1"))
     assert response.status_code == 400 and response.json()["message"]
@@ -328,6 +344,8 @@ def test_the_form_markup_works_on_a_phone_and_with_a_screen_reader(fiche, appren
     assert 'maxlength="4000"' in form and 'maxlength="500"' in form
     # Periodic save every minute by static/js/autosave.js, with a live status
     assert f'data-autosave="{AUTOSAVE_SECONDS}"' in form and AUTOSAVE_SECONDS == 60
+    # …and what it says when an answer is not a save (offline, signed out)
+    assert f'data-autosave-failed="{escape(AUTOSAVE_FAILED)}"' in form
     assert 'id="autosave-status"' in page and 'role="status"' in page
     assert "js/autosave" in page
     # Two buttons: save and stay, save and go back
