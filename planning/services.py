@@ -64,9 +64,12 @@ def set_week_kinds(
     option: Option | None = None,
     actor,
     description: str,
+    announce: bool = True,
 ) -> CalendarEdit | None:
     """Set (study year, Monday) → kind for many weeks in one undoable change. A kind of
-    None removes an option's override. Returns None when nothing changed."""
+    None removes an option's override. Returns None when nothing changed. Side effect:
+    `calendar_changed` sent on commit (unless `announce` is False: the caller sends it once
+    for the many changes it makes)."""
     valid_mondays = set(school_year_mondays(school_year.start_year))
     changes = list(changes)
     for study_year, monday, kind in changes:
@@ -91,7 +94,8 @@ def set_week_kinds(
         return None
     for study_year, monday, kind in effective:
         _write(school_year, study_year, option, monday, kind)
-    send_calendar_changed(school_year)
+    if announce:
+        send_calendar_changed(school_year)
     return CalendarEdit.objects.create(
         school_year=school_year, made_by=actor, description=description[:255], previous=previous
     )
@@ -136,7 +140,8 @@ def _week_keys(start_year: int) -> dict[datetime.date, tuple[int, int]]:
 @transaction.atomic
 def copy_school_year(*, source: SchoolYear, target: SchoolYear, actor) -> CalendarEdit | None:
     """Start next year's calendar from this one: week n gets the kind of week n (a week 53
-    with no counterpart gets the kind of week 52). Only weeks not yet planned are filled."""
+    with no counterpart gets the kind of week 52). Only weeks not yet planned are filled.
+    One change per study year and option, announced once (`calendar_changed`)."""
     planned = set(
         CalendarWeek.objects.filter(school_year=target).values_list("study_year", "option_id", "monday")
     )
@@ -161,7 +166,10 @@ def copy_school_year(*, source: SchoolYear, target: SchoolYear, actor) -> Calend
                     option=options.get(option_id),
                     actor=actor,
                     description=description,
+                    announce=False,
                 )
                 or edit
             )
+    if edit is not None:
+        send_calendar_changed(target)
     return edit

@@ -190,16 +190,14 @@ def fiche_edit(request, pk: int):
 @login_required
 def fiche_tutor_edit(request, pk: int):
     """The company tutor's section; a concern saved is told to the school tutor at once."""
-    response = _edit_section(
+    return _edit_section(
         request,
         pk,
         perm="lea.edit_fiche_tutor",
         form_class=FicheTutorForm,
         title=_("The company tutor's part"),
+        after_post=fiche_effects.tell_concern_once,
     )
-    if request.method == "POST" and response.status_code in (200, 302):
-        fiche_effects.tell_concern_once(Fiche(pk=pk))
-    return response
 
 
 @require_POST

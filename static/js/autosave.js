@@ -4,8 +4,10 @@
 // so the next save (by hand or automatic) is not taken for someone else's. Someone else saved
 // since (409): automatic saving stops and the message says to reload; what was typed stays
 // in the form, and saving it by hand shows what changed. A form error (400): said, retried
-// after the next change. The status is a live region (data-autosave-status). No inline
-// script anywhere (the CSP forbids them).
+// after the next change. Any other answer (offline, signed out: the login page, a server
+// error) is not taken for a save: the form's data-autosave-failed message is shown and the
+// save is tried again at the next tick. The status is a live region (data-autosave-status).
+// No inline script anywhere (the CSP forbids them).
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form[data-autosave]").forEach((form) => {
     const seconds = parseInt(form.dataset.autosave, 10) || 60;
@@ -20,6 +22,10 @@ document.addEventListener("DOMContentLoaded", () => {
       status.textContent = text || "";
       status.classList.toggle("alert", kind === "danger");
       status.classList.toggle("alert-danger", kind === "danger");
+    };
+    const failed = () => {
+      changed = true; // nothing was saved: try again at the next tick
+      say(form.dataset.autosaveFailed, "danger");
     };
     const markChanged = () => {
       changed = true;
@@ -44,18 +50,20 @@ document.addEventListener("DOMContentLoaded", () => {
           headers: { Accept: "application/json" },
         });
         const answer = await response.json().catch(() => ({}));
-        if (response.ok) {
-          if (version && answer.version) version.value = answer.version;
+        if (response.ok && answer.version) {
+          if (version) version.value = answer.version;
           say(answer.message);
         } else if (response.status === 409) {
           stopped = true;
           window.clearInterval(timer);
           say(answer.message, "danger");
-        } else {
+        } else if (response.status === 400 && answer.message) {
           say(answer.message); // an error in the form: tried again after the next change
+        } else {
+          failed(); // not our JSON: signed out (the login page), a server error
         }
       } catch (error) {
-        changed = true; // offline: try again at the next tick
+        failed(); // offline
       } finally {
         busy = false;
       }

@@ -245,9 +245,14 @@ def test_2026_2027_has_late_returned_and_concerned_fiches(demo_data):
     assert concern.state in FicheState.done() and concern.concern_reason
     _assert_validly_signed(concern, concern.apprenticeship.company_tutor)
     school_tutor = concern.apprenticeship.school_tutor or concern.apprenticeship.option.lead
-    assert Notification.objects.filter(
-        recipient=school_tutor, url=reverse("lea:fiche_detail", args=[concern.pk])
-    ).exists()
+    # Told at once (the countersignature's notification has the same link: the message is
+    # the concern's reason), and recorded as told, so the portal does not tell it again.
+    told = Notification.objects.get(
+        recipient=school_tutor,
+        url=reverse("lea:fiche_detail", args=[concern.pk]),
+        message=concern.concern_reason,
+    )
+    assert concern.concern_told_at == told.created_at < concern.countersigned_at
     # Everything the demo says happened, happened before now.
     now = timezone.now()
     assert not fiches.filter(submitted_at__gt=now).exists()

@@ -233,6 +233,37 @@ def test_an_options_override_is_honoured(world, calendar_2a):
     assert [fiche.return_on for fiche in fiches_of(world.other)] == [d("2026-11-02"), d("2026-11-30")]
 
 
+def test_copying_a_school_year_is_one_calendar_change(world, django_capture_on_commit_callbacks):
+    """A copy writes one change per study year (and option): the fiches of the school year
+    are synchronised once for it, not once per change."""
+    from apprentissage.models import SchoolYear
+    from planning.services import copy_school_year
+    from planning.signals import calendar_changed
+
+    source, target = SchoolYear.objects.get(start_year=2025), SchoolYear.objects.get(start_year=2026)
+    for study_year in (1, 2, 3):
+        plan(source, study_year, {38: K.RENTREE, 45: K.SCHOOL, 49: K.SCHOOL})
+    sent = []
+
+    def receiver(sender, school_year, **kwargs):
+        sent.append(school_year.pk)
+
+    calendar_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            copy_school_year(source=source, target=target, actor=world["scolarite"])
+    finally:
+        calendar_changed.disconnect(receiver)
+
+    assert sent == [target.pk]
+    # world.own's 2A calendar of 2026-2027, copied: returns to school in weeks 38, 45 and 49
+    assert [fiche.return_on for fiche in fiches_of(world.own)] == [
+        d("2026-09-14"),
+        d("2026-11-02"),
+        d("2026-11-30"),
+    ]
+
+
 def test_a_new_enrolment_makes_its_fiches(world, calendar_2a, django_capture_on_commit_callbacks):
     apprenticeship = f.ApprenticeshipFactory(enrolments=False, option=world.own.option)
     with django_capture_on_commit_callbacks(execute=True):
