@@ -175,11 +175,14 @@ def menu_html(sections: list[MenuSection]) -> SafeString:
     html = ['<ul class="navbar-nav portal-menu">']
     for section in sections:
         if section.is_dropdown:
-            key, active = escape(section.key), " active" if section.current else ""
+            key = escape(section.key)
+            # The closed group of the current page says so to a screen reader too, not by
+            # its colour alone (the page's own link, inside, is `aria-current="page"`).
+            active, current = (" active", ' aria-current="true"') if section.current else ("", "")
             html.append(
                 f'\n          <li class="nav-item dropdown">'
                 f'\n            <button class="nav-link dropdown-toggle{active}" type="button"'
-                f' id="menu-{key}-bouton"\n                    data-bs-toggle="dropdown"'
+                f' id="menu-{key}-bouton"{current}\n                    data-bs-toggle="dropdown"'
                 f' aria-expanded="false" aria-controls="menu-{key}">{escape(section.label)}</button>'
                 f'\n            <ul class="dropdown-menu" id="menu-{key}"'
                 f' aria-labelledby="menu-{key}-bouton">'
