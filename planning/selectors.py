@@ -350,7 +350,7 @@ def weeks_from(
 
 def company_rows(
     apprenticeships: list[Apprenticeship], mondays: list[datetime.date], school_years: list[SchoolYear]
-) -> tuple[list[ApprenticeCalendar], list[dict]]:
+) -> list[dict]:
     """The company table: one row per week, one cell per apprentice (week, TAPE sessions).
     Apprentices sharing a calendar share its weeks and their sessions per week (computed once
     in `calendars_for`): each cell is two dictionary look-ups."""
@@ -368,7 +368,7 @@ def company_rows(
                 ],
             }
         )
-    return calendars, rows
+    return rows
 
 
 # --- One apprentice (the API other apps call): thin wrappers over calendars_for ---------
