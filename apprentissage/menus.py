@@ -8,9 +8,9 @@ Entries of one `group` are shown together: as a drop-down menu under the group's
 An entry is shown to whoever holds its `permission` (a `rules` permission without object,
 as `{% has_perm %}` asks it) and not `hidden_by` (e.g. the dossier list is not shown to
 those who have the whole board). The entries a user may open are computed once per request
-(`entries_for_request`, used by `templates/layouts/app.html` through the `portal` context
-processor). The permissions are rules predicates on the user's facts (`user_fact`): the
-whole menu costs one query per request, and nothing when the page already asked a fact.
+(`entries_for_request`, used by `templates/layouts/app.html` through `{% main_menu %}`).
+The permissions are rules predicates on the user's facts (`user_fact`): the whole menu costs
+one query per request, and nothing when the page already asked a fact.
 """
 
 from dataclasses import dataclass
