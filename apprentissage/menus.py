@@ -8,9 +8,9 @@ Entries of one `group` are shown together: as a drop-down menu under the group's
 An entry is shown to whoever holds its `permission` (a `rules` permission without object,
 as `{% has_perm %}` asks it) and not `hidden_by` (e.g. the dossier list is not shown to
 those who have the whole board). The entries a user may open are computed once per request
-(`entries_for_request`, used by `templates/layouts/app.html` through the `portal` context
-processor). The permissions are rules predicates on the user's facts (`user_fact`): the
-whole menu costs one query per request, and nothing when the page already asked a fact.
+(`entries_for_request`, used by `templates/layouts/app.html` through `{% main_menu %}`).
+The permissions are rules predicates on the user's facts (`user_fact`): the whole menu costs
+one query per request, and nothing when the page already asked a fact.
 """
 
 from dataclasses import dataclass
@@ -175,11 +175,14 @@ def menu_html(sections: list[MenuSection]) -> SafeString:
     html = ['<ul class="navbar-nav portal-menu">']
     for section in sections:
         if section.is_dropdown:
-            key, active = escape(section.key), " active" if section.current else ""
+            key = escape(section.key)
+            # The closed group of the current page says so to a screen reader too, not by
+            # its colour alone (the page's own link, inside, is `aria-current="page"`).
+            active, current = (" active", ' aria-current="true"') if section.current else ("", "")
             html.append(
                 f'\n          <li class="nav-item dropdown">'
                 f'\n            <button class="nav-link dropdown-toggle{active}" type="button"'
-                f' id="menu-{key}-bouton"\n                    data-bs-toggle="dropdown"'
+                f' id="menu-{key}-bouton"{current}\n                    data-bs-toggle="dropdown"'
                 f' aria-expanded="false" aria-controls="menu-{key}">{escape(section.label)}</button>'
                 f'\n            <ul class="dropdown-menu" id="menu-{key}"'
                 f' aria-labelledby="menu-{key}-bouton">'

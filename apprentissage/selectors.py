@@ -1,5 +1,7 @@
 """Reads, already filtered to what the user may see. List views start here."""
 
+from collections import defaultdict
+
 from django.db.models import Count, Q, QuerySet
 
 from apprentissage import rules as access
@@ -67,22 +69,38 @@ def roles_of(user) -> list[Role]:
     return [role for role in Role if held[role]]
 
 
+def enrolled_study_years(
+    apprenticeships: list[Apprenticeship], school_years: list[SchoolYear]
+) -> dict[int, dict[int, int]]:
+    """apprenticeship id → {school year id → study year} of their enrolments in `school_years`:
+    from the enrolments prefetched on every apprenticeship (`with_enrolments()`), else one
+    query (none for an empty list) reading three columns."""
+    year_ids = {y.pk for y in school_years}
+    if not apprenticeships or not year_ids:
+        return {}
+    if all("enrolments" in getattr(a, "_prefetched_objects_cache", {}) for a in apprenticeships):
+        return {
+            a.pk: {e.school_year_id: e.study_year for e in a.enrolments.all() if e.school_year_id in year_ids}
+            for a in apprenticeships
+        }
+    result: dict[int, dict[int, int]] = defaultdict(dict)
+    for apprenticeship_id, school_year_id, study_year in Enrolment.objects.filter(
+        apprenticeship_id__in=[a.pk for a in apprenticeships], school_year_id__in=year_ids
+    ).values_list("apprenticeship_id", "school_year_id", "study_year"):
+        result[apprenticeship_id][school_year_id] = study_year
+    return result
+
+
 def with_study_years(apprenticeships, school_year: SchoolYear | None) -> list[Apprenticeship]:
     """The apprenticeships as a list, each with `current_study_year` (the study year of their
-    enrolment in `school_year`, None if not enrolled): one query for the whole list (none for
-    an empty list), reading only the enrolments of that year and two of their columns."""
+    enrolment in `school_year`, None if not enrolled): `enrolled_study_years`, one query for
+    the whole list (none for an empty list)."""
     from apprentissage.enums import StudyYear
 
     apprenticeships = list(apprenticeships)
-    years = {}
-    if apprenticeships and school_year is not None:
-        years = dict(
-            Enrolment.objects.filter(
-                school_year=school_year, apprenticeship__in=[a.pk for a in apprenticeships]
-            ).values_list("apprenticeship_id", "study_year")
-        )
+    years = enrolled_study_years(apprenticeships, [school_year] if school_year is not None else [])
     for apprenticeship in apprenticeships:
-        year = years.get(apprenticeship.pk)
+        year = years.get(apprenticeship.pk, {}).get(school_year.pk) if school_year is not None else None
         apprenticeship.current_study_year = StudyYear(year) if year else None
     return apprenticeships
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from apprentissage.models import Apprenticeship, Enrolment, Option, SchoolYear
+from apprentissage.models import Apprenticeship, Option, SchoolYear
+from apprentissage.selectors import enrolled_study_years
 
 from .enums import (
     TAPE_SESSION_HOURS,
@@ -228,25 +229,6 @@ class ApprenticeCalendar:
 NEXT_RETURN_HORIZON = datetime.timedelta(days=400)
 
 
-def _enrolled_study_years(
-    apprenticeships: list[Apprenticeship], school_years: list[SchoolYear]
-) -> dict[int, dict[int, int]]:
-    """apprenticeship id → {school year id → study year}: from enrolments already prefetched
-    on every apprenticeship, else one query."""
-    year_ids = {y.pk for y in school_years}
-    if all("enrolments" in getattr(a, "_prefetched_objects_cache", {}) for a in apprenticeships):
-        return {
-            a.pk: {e.school_year_id: e.study_year for e in a.enrolments.all() if e.school_year_id in year_ids}
-            for a in apprenticeships
-        }
-    result: dict[int, dict[int, int]] = defaultdict(dict)
-    for apprenticeship_id, school_year_id, study_year in Enrolment.objects.filter(
-        apprenticeship_id__in=[a.pk for a in apprenticeships], school_year_id__in=year_ids
-    ).values_list("apprenticeship_id", "school_year_id", "study_year"):
-        result[apprenticeship_id][school_year_id] = study_year
-    return result
-
-
 def calendars_for(
     apprenticeships: Iterable[Apprenticeship],
     school_years: Iterable[SchoolYear],
@@ -266,7 +248,7 @@ def calendars_for(
         empty = _Track([])
         return [ApprenticeCalendar(a, {}, empty, {} if with_answers else None) for a in apprenticeships]
     by_id = {y.pk: y for y in school_years}
-    enrolled = _enrolled_study_years(apprenticeships, school_years)
+    enrolled = enrolled_study_years(apprenticeships, school_years)
     wanted = {
         (school_year_id, study_year, a.option_id)
         for a in apprenticeships
@@ -350,7 +332,7 @@ def weeks_from(
 
 def company_rows(
     apprenticeships: list[Apprenticeship], mondays: list[datetime.date], school_years: list[SchoolYear]
-) -> tuple[list[ApprenticeCalendar], list[dict]]:
+) -> list[dict]:
     """The company table: one row per week, one cell per apprentice (week, TAPE sessions).
     Apprentices sharing a calendar share its weeks and their sessions per week (computed once
     in `calendars_for`): each cell is two dictionary look-ups."""
@@ -368,7 +350,7 @@ def company_rows(
                 ],
             }
         )
-    return calendars, rows
+    return rows
 
 
 # --- One apprentice (the API other apps call): thin wrappers over calendars_for ---------

@@ -26,6 +26,28 @@ def test_apprentice_sees_their_apprenticeship(world, login):
     assert "Aéro Tarn Industries" in response.content.decode()
 
 
+def test_an_apprentice_who_also_tutors_gets_both_lists_study_years_in_one_query(world, login):
+    # An apprentice of 3A tutoring a 1A apprentice in the same company: both lists on the page.
+    tutored = f.ApprenticeshipFactory(company=world.own.company, company_tutor=world["apprentice"])
+    client = login(world["apprentice"])
+    client.get(reverse("home"))  # the first request after signing in saves the session
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("home"))
+
+    assert [a.current_study_year for a in response.context["own_apprenticeships"]] == [2]
+    followed = response.context["followed"]
+    assert [a.pk for a in followed] == [tutored.pk]
+    assert followed[0].current_study_year == tutored.study_year_in(response.context["school_year"])
+    # The study years of both lists read together (planning's to-dos read the apprentice's
+    # own enrolment apart): one query for both keys, none for the tutored one alone.
+    both = f'"apprenticeship_id" IN ({", ".join(str(pk) for pk in sorted([world.own.pk, tutored.pk]))})'
+    alone = f'"apprenticeship_id" IN ({tutored.pk})'
+    enrolments = [q["sql"] for q in ctx.captured_queries if 'FROM "apprentissage_enrolment"' in q["sql"]]
+    assert sum(both in sql for sql in enrolments) == 1, enrolments
+    assert not any(alone in sql for sql in enrolments), enrolments
+
+
 @pytest.mark.parametrize("persona", ["company_tutor", "company_contact", "school_tutor", "option_lead"])
 def test_followers_see_only_their_apprentices(world, login, persona):
     response = login(world[persona]).get(reverse("home"))

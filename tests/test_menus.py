@@ -144,6 +144,9 @@ def test_the_group_of_the_current_page_is_marked(world, login):
     page = login(world["scolarite"]).get(reverse("person_list")).content.decode()
 
     assert re.search(r'<button class="nav-link dropdown-toggle active"[^>]*id="menu-people-bouton"', page)
+    # Not by its colour only: the closed group tells a screen reader it holds the current page.
+    assert re.search(r'id="menu-people-bouton" aria-current="true"', page)
+    assert page.count('aria-current="true"') == 1  # the other groups are not current
     assert f'<a class="dropdown-item active" href="{reverse("person_list")}" aria-current="page">' in page
     assert page.count('aria-current="page"') == 1
 

@@ -215,6 +215,23 @@ def test_a_message_is_stored_with_the_change_and_sent_once(db, django_capture_on
     assert mail.outbox[0].alternatives[0] == ("<p>C</p>", "text/html")
 
 
+def test_an_attachment_is_stored_with_the_message_and_sent_by_a_later_attempt(db, settings):
+    invitation = outbox.Attachment("visite.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
+    settings.EMAIL_BACKEND = "tests.test_outbox.DownSMTPBackend"
+    message = outbox.store_email(to=["a@example.com"], subject="Visite", body="x", attachments=[invitation])
+    assert outbox.send_stored(message.pk) is False  # the mail server is down: kept for later
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    message.refresh_from_db()
+    with time_machine.travel(message.next_attempt_at + datetime.timedelta(seconds=1)):
+        assert outbox.send_stored(message.pk) is True  # from the row alone: the file with it
+
+    [sent] = mail.outbox
+    assert [(a.filename, a.content, a.mimetype) for a in sent.attachments] == [
+        ("visite.ics", invitation.content, "text/calendar")
+    ]
+
+
 def test_nothing_is_stored_when_the_change_rolls_back(db, django_capture_on_commit_callbacks):
     from django.db import transaction
 

@@ -38,8 +38,10 @@ def home(request):
     if access.follows_apprentices(user):  # a user fact: no query for those who follow no one
         first = followed_apprenticeships(user).annotate(total=Window(Count("pk"))).values_list("pk", "total")
         first = list(first[:HOME_FOLLOWED])
-        followed = as_table_rows(followed_apprenticeships(user).filter(pk__in=[pk for pk, _total in first]))
-    own, followed = with_study_years(own, school_year), with_study_years(followed, school_year)
+        followed = list(
+            as_table_rows(followed_apprenticeships(user).filter(pk__in=[pk for pk, _total in first]))
+        )
+    with_study_years([*own, *followed], school_year)  # one query for both lists
     context = {
         "roles": roles,
         "school_year": school_year,

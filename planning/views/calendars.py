@@ -90,7 +90,7 @@ def company_calendar(request):
     mondays = selectors.weeks_from(
         timezone.localdate(), None if whole_year else COMPANY_WEEKS_SHOWN, school_years
     )
-    _calendars, rows = selectors.company_rows(apprenticeships, mondays, school_years)
+    rows = selectors.company_rows(apprenticeships, mondays, school_years)
     _render_cells(rows)
     return render(
         request,

@@ -18,7 +18,8 @@ document.body && document.body.addEventListener("htmx:load", (event) => initTabl
 
 // Tables wider than their .table-responsive container say so: a hint above them (its text is
 // the body's data-scroll-hint, translated by the template), a shadow on the edge that hides
-// columns (.table-scroll wrapper), and a tab stop so that the keyboard can scroll them.
+// columns (.table-scroll wrapper), and a tab stop so that the keyboard can scroll them, named
+// by the table's caption.
 let scrollHints = 0;
 
 function updateTableScroller(box) {
@@ -30,8 +31,21 @@ function updateTableScroller(box) {
     element.classList.toggle("has-more-left", moreLeft);
     element.classList.toggle("has-more-right", moreRight);
   }
-  if (overflows) box.setAttribute("tabindex", "0");
-  else box.removeAttribute("tabindex");
+  // A tab stop is named, so that a screen reader says what it reached: a region labelled by
+  // the table's caption (every portal table has one).
+  const caption = box.querySelector(":scope > table > caption");
+  if (overflows) {
+    box.setAttribute("tabindex", "0");
+    if (caption) {
+      if (!caption.id) caption.id = `${box.getAttribute("aria-describedby")}-titre`;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-labelledby", caption.id);
+    }
+  } else {
+    box.removeAttribute("tabindex");
+    box.removeAttribute("role");
+    box.removeAttribute("aria-labelledby");
+  }
   const hint = document.getElementById(box.getAttribute("aria-describedby"));
   if (hint) hint.hidden = !overflows;
 }

@@ -276,6 +276,9 @@ SCROLL_STATE = """(selector) => {
     moreRight: box.classList.contains('has-more-right'),
     moreLeft: box.classList.contains('has-more-left'),
     tabindex: box.getAttribute('tabindex'),
+    role: box.getAttribute('role'),
+    name: (document.getElementById(box.getAttribute('aria-labelledby')) || {}).textContent,
+    caption: box.querySelector('caption').textContent,
     position: getComputedStyle(box).position,
     hintShown: Boolean(hint && hint.offsetParent),
     hint: hint ? hint.textContent.trim() : '',
@@ -294,6 +297,7 @@ def test_a_cut_table_says_it_scrolls_and_its_first_column_stays(context, live_se
     assert state["overflows"] and state["position"] == "relative"
     assert state["scrollable"] and state["moreRight"] and not state["moreLeft"]
     assert state["tabindex"] == "0"  # keyboard users can scroll it
+    assert state["role"] == "region" and state["name"] == state["caption"] != "", state  # named
     assert state["hintShown"] and state["hint"], state
 
     first_cell = page.locator(f"{box} tbody th").first
@@ -308,7 +312,7 @@ def test_a_cut_table_says_it_scrolls_and_its_first_column_stays(context, live_se
     page.set_viewport_size({"width": 1920, "height": 900})  # wide enough: no cue, no tab stop
     page.wait_for_function(f"() => !document.querySelector('{box}').classList.contains('is-scrollable')")
     state = page.evaluate(SCROLL_STATE, box)
-    assert not state["hintShown"] and state["tabindex"] is None
+    assert not state["hintShown"] and state["tabindex"] is None and state["role"] is None
 
 
 # -- focus rings ------------------------------------------------------------------------------

@@ -130,3 +130,50 @@ def test_totals_are_computed_and_shown_beside_the_targets(year_2025):
     assert totals["computed"]["school_weeks"] == 13
     assert totals["targets"]["tape_sessions"] == 46
     assert totals["targets"]["tape_sessions_hours"] == 161.0  # not the published 160: shown
+
+
+class TestCalendarChangedSignal:
+    """Other apps (the LEA's fiches de liaison) follow the calendar through `calendar_changed`."""
+
+    @pytest.fixture
+    def received(self):
+        from planning.signals import calendar_changed
+
+        school_years = []
+
+        def listener(sender, school_year, **kwargs):
+            school_years.append(school_year)
+
+        calendar_changed.connect(listener, dispatch_uid="test_calendar_changed")
+        yield school_years
+        calendar_changed.disconnect(dispatch_uid="test_calendar_changed")
+
+    def test_an_edit_and_its_undo_are_sent_once_committed(
+        self, year_2025, received, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            plan(year_2025, 1, {})
+            assert received == []  # not before the commit
+        assert received == [year_2025]
+
+        with django_capture_on_commit_callbacks(execute=True):
+            plan(year_2025, 1, {})  # the same kinds again: nothing changed, nothing sent
+        assert received == [year_2025]
+
+        with django_capture_on_commit_callbacks(execute=True):
+            undo_last_edit(school_year=year_2025, actor=None)
+        assert received == [year_2025, year_2025]
+
+    def test_nothing_is_sent_when_the_edit_rolls_back(
+        self, year_2025, received, django_capture_on_commit_callbacks
+    ):
+        from django.db import transaction
+
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            pytest.raises(RuntimeError),
+            transaction.atomic(),
+        ):
+            plan(year_2025, 1, {})
+            raise RuntimeError("the edit failed")
+        assert callbacks == [] and received == []
