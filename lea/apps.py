@@ -8,4 +8,4 @@ class LeaConfig(AppConfig):
 
     def ready(self):
         # Registers permissions, workflows (their perms and to-dos), menus, panels, jobs, signals.
-        from lea import jobs, menus, panels, rules, signals, todos, workflows  # noqa: F401
+        from lea import jobs, menus, panels, rules, signals, todos, visits, workflows  # noqa: F401

@@ -31,6 +31,7 @@ from apprentissage.mail import Attachment
 from apprentissage.models import Apprenticeship, SchoolYear, User
 from apprentissage.notifications import notify
 from apprentissage.rules import is_school_tutor_of
+from planning.feeds import feed_source
 
 from .enums import ActionOwner, RiskStatus, VisitState
 from .models import Visit, VisitAction, VisitComment
@@ -217,6 +218,13 @@ def invitation(visit: Visit, method: str = "REQUEST") -> Attachment:
         content=visit_calendar(visit, method),
         mimetype="text/calendar",
     )
+
+
+@feed_source("lea.Visit")
+def feed_events(user, apprenticeships, school_years):
+    """The company visits in `user`'s calendar feed (planning.feeds): one query."""
+    visits = feed_visits(user, apprenticeships, school_years)
+    return [visit_event(visit, uid=feed_uid(visit)) for visit in visits]
 
 
 def feed_visits(user, apprenticeships, school_years) -> list[Visit]:

@@ -6,6 +6,7 @@ constant number of queries (as the company's week-by-week table does: `selectors
 import datetime
 import hashlib
 import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -170,13 +171,34 @@ def build_calendar(
                 text = "\n".join(filter(None, [about_tape, session.title, whose, tape_link]))
                 event.add("description", encoded(vText, text), encode=False)
                 calendar.add_component(event)
-        # The LEA's company visits of the apprentices `user` follows as a follow-up party (one
-        # query; a company contact's feed has none): imported here, the LEA builds on planning.
-        from lea.visits import feed_uid, feed_visits, visit_event
-
-        for visit in feed_visits(user, apprenticeships, school_years):
-            calendar.add_component(visit_event(visit, uid=feed_uid(visit)))
+        # Other apps' events (the LEA's company visits): each source adds its own.
+        for source in _sources.values():
+            for event in source.events(user, apprenticeships, school_years):
+                calendar.add_component(event)
     return serialize(calendar)
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """Events another app adds to the calendar feeds: `events(user, apprenticeships,
+    school_years)` yields iCalendar events (a constant number of queries), and every change
+    to `model` (a model with django-simple-history) gives the feeds a new ETag."""
+
+    model: str  # "app_label.Model"
+    events: Callable[..., Iterable[Event]]
+
+
+_sources: dict[str, FeedSource] = {}
+
+
+def feed_source(model: str):
+    """Register `events` as a feed source (the LEA's company visits: lea/visits.py)."""
+
+    def register(events):
+        _sources[model] = FeedSource(model, events)
+        return events
+
+    return register
 
 
 # --- Conditional GET and the server cache of built feeds ---------------------------------
@@ -186,17 +208,18 @@ FEED_CACHE_SECONDS = 300
 # Every write to what a feed shows leaves a history row (simple-history records saves, bulk
 # creations made with `bulk_create_with_history`, and deletions): the latest history row of
 # these tables says whether any calendar changed since a feed was built.
-# A company visit planned, moved, signed or cancelled changes the feeds too (any visit: one
-# more MAX in the same query; a feed is rebuilt a little more often than strictly needed).
-VERSIONED_MODELS = ("planning.CalendarWeek", "planning.TapeSession", "apprentissage.Enrolment", "lea.Visit")
+# The models of the registered feed sources count too (a company visit planned, moved, signed
+# or cancelled: one more MAX in the same query).
+VERSIONED_MODELS = ("planning.CalendarWeek", "planning.TapeSession", "apprentissage.Enrolment")
 
 
 def calendar_version() -> tuple:
     """The latest history row (id and date) of calendar weeks, TAPE sessions, enrolments and
-    company visits, in one query (each MAX reads an index)."""
+    the feed sources' models, in one query (each MAX reads an index)."""
     from django.apps import apps
 
-    tables = [apps.get_model(label).history.model._meta.db_table for label in VERSIONED_MODELS]
+    labels = [*VERSIONED_MODELS, *_sources]
+    tables = [apps.get_model(label).history.model._meta.db_table for label in labels]
     columns = ", ".join(
         f"(SELECT MAX(history_id) FROM {table}), (SELECT MAX(history_date) FROM {table})" for table in tables
     )
