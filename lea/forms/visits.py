@@ -1,5 +1,5 @@
 """Forms of company visits: plan or change a visit, write its report and agreed actions,
-comment on the signed report."""
+sign it or cancel the visit (the workflow's transitions), comment on the signed report."""
 
 import datetime
 
@@ -223,3 +223,20 @@ class CommentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout("body", Submit("comment", _("Add my comment")))
+
+
+class SignReportForm(forms.Form):
+    typed_name = forms.CharField(label=_("Type your first and last name"), max_length=200)
+    consent = forms.BooleanField(
+        label=_(
+            "I certify this report of the visit and its agreed actions; once signed, it can no longer change."
+        )
+    )
+
+
+class CancelVisitForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Reason for cancelling"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )

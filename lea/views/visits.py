@@ -54,7 +54,7 @@ def _detail_context(request, visit) -> dict:
     user = request.user
     actions = list(visit.actions.select_related("owner", "done_by"))
     for action in actions:
-        action.may_mark_done = services.may_mark_done(user, action)
+        action.may_mark_done = user.has_perm("lea.mark_action_done", action)
     # Every signature in one query; the valid one is the latest not voided (`valid_signature`).
     signatures = list(signatures_of(visit).order_by("pk"))
     return {

@@ -342,6 +342,39 @@ class TestActionTodos:
         action.refresh_from_db()
         assert action.done_at is None
 
+    @pytest.mark.parametrize("state", list(VisitState))
+    def test_the_permission_to_mark_it_done_over_states_and_personas(self, world, visit, state):
+        visit.state = state
+        visit.save(update_fields=["state"])
+        action = VisitAction.objects.create(
+            visit=visit,
+            description="x",
+            owner_role="apprentice",
+            owner=world["apprentice"],
+            due_on=datetime.date(2027, 1, 5),
+        )
+        reported = state == VisitState.REPORTED
+        expected = {
+            "apprentice": reported,  # the owner
+            "school_tutor": reported,
+            "company_tutor": False,
+            "option_lead": False,
+            "scolarite": False,
+            "company_contact": False,
+            "outsider": False,
+        }
+        assert {p: world[p].has_perm("lea.mark_action_done", action) for p in expected} == expected
+
+    def test_an_action_without_owner_is_not_anyones_to_mark_done(self, world, signed):
+        from django.contrib.auth.models import AnonymousUser
+
+        action = signed.actions.get(owner_role="company_tutor")
+        VisitAction.objects.filter(pk=action.pk).update(owner=None)
+        action.refresh_from_db()
+        assert not AnonymousUser().has_perm("lea.mark_action_done", action)
+        assert not world["company_tutor"].has_perm("lea.mark_action_done", action)
+        assert world["school_tutor"].has_perm("lea.mark_action_done", action)
+
     def test_a_held_visit_without_report_is_a_todo_of_the_school_tutor(self, world, visit):
         titles = self.titles(world["school_tutor"])
         assert any(
