@@ -2,10 +2,14 @@
 the yearly deadlines page."""
 
 import datetime
+import html
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from apprentissage.enums import StudyYear
 from lea.deadlines import due_date
 from lea.models import Competency, CompetencyBlock, Deadline
 from lea.models.competencies import framework_for
@@ -171,6 +175,33 @@ def test_a_date_outside_the_school_year_is_refused(world, login, value):
         or "outside the school year" in response.content.decode()
     )
     assert not Deadline.objects.exists()
+
+
+def _tag(page: str, pattern: str) -> str:
+    (tag,) = re.findall(pattern, page)
+    return tag
+
+
+def test_a_refused_date_shows_its_error_tied_to_its_input(world, login):
+    client = login(world["scolarite"])
+    data = _deadlines_data(client)
+    data["d_2026_3_subject"] = "2028-01-01"
+
+    page = client.post(reverse("lea:deadlines"), data).content.decode()
+
+    field = _tag(page, r'<input[^>]*name="d_2026_3_subject"[^>]*>')
+    assert re.search(r'class="[^"]*\bis-invalid\b', field)  # Bootstrap shows the .invalid-feedback after it
+    assert 'aria-invalid="true"' in field
+    (described_by,) = re.findall(r'aria-describedby="([^"]+)"', field)
+    error = _tag(page, rf'<div class="invalid-feedback" id="{described_by}">[^<]*</div>')
+    with translation.override("fr"):
+        assert "en dehors de l" in html.unescape(error)
+    # Three dates of a kind per school year: each label names its study year too.
+    label = _tag(page, r'<label for="id_d_2026_3_subject">.*?</label>')
+    with translation.override("fr"):
+        assert str(StudyYear.THIRD.label) in html.unescape(label)
+    other = _tag(page, r'<input[^>]*name="d_2026_1_missions"[^>]*>')
+    assert "is-invalid" not in other and "aria-invalid" not in other
 
 
 def test_a_missing_date_is_refused(world, login):
