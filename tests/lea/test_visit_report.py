@@ -4,6 +4,7 @@ actions are their owners' to-dos until marked done."""
 
 import datetime
 import html
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -297,6 +298,25 @@ class TestComments:
     def test_a_comment_over_its_limit_is_refused(self, world, login, signed):
         assert self.comment(login(world["apprentice"]), signed, "x" * 4001).status_code == 400
         assert not VisitComment.objects.exists()
+
+
+def test_each_action_of_the_report_form_is_a_fieldset_named_by_its_number(world, login, visit):
+    page = html.unescape(
+        login(world["school_tutor"]).get(reverse("lea:visit_report", args=[visit.pk])).content.decode()
+    )
+
+    legends = re.findall(r"<fieldset[^>]*>\s*<legend[^>]*>([^<]*)</legend>", page)
+    assert [" ".join(legend.split()) for legend in legends][-2:] == [
+        "Action 1",
+        "Action 2",
+    ]  # the 2 extra forms
+
+
+def test_each_mark_done_button_names_its_action(world, login, signed):
+    page = login(world["apprentice"]).get(reverse("lea:visit_detail", args=[signed.pk])).content.decode()
+
+    (button,) = re.findall(r'<form method="post" action="/[^"]*/fait/".*?</form>', page, re.S)
+    assert "Rédiger la note de cadrage du projet" in html.unescape(button)  # the apprentice's only
 
 
 class TestActionTodos:
