@@ -6,6 +6,8 @@ import html
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -40,6 +42,26 @@ def test_the_framework_page_lists_common_blocks_then_options(world, login, frame
         < page.index("Organiser la production")
         < page.index("Piloter un chantier Lean")
     )
+
+
+def test_the_framework_page_costs_the_same_for_3_or_30_competencies(world, login, framework):
+    client = login(world["scolarite"])
+    client.get(reverse("lea:framework"))  # the session, the user's facts: warm
+
+    def shown() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("lea:framework"))
+        return len(queries), sum(len(b.competencies.all()) for b in response.context["blocks"])
+
+    few = shown()
+    for i in range(9):
+        block = f.CompetencyBlockFactory(name=f"Bloc {i}", position=i + 2)
+        f.CompetencyFactory.create_batch(3, block=block)
+
+    # savepoint, session, user, the user's facts (scolarité?), the blocks with their option,
+    # their competencies, release
+    assert few == (7, 3)
+    assert shown() == (7, 30)
 
 
 def test_add_a_block_and_a_competency(world, login, framework):
