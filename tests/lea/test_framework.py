@@ -166,6 +166,14 @@ def test_scolarite_sets_a_date_only_what_changed_is_recorded(world, login):
     response = client.post(reverse("lea:deadlines"), data)
 
     assert response.status_code == 302
+    with translation.override("fr"):
+        said = [str(m) for m in client.get(response.url).context["messages"]]
+        assert said == [
+            translation.ngettext(
+                "Dates saved (%(count)d date changed).", "Dates saved (%(count)d dates changed).", 1
+            )
+            % {"count": 1}
+        ]
     assert list(Deadline.objects.values_list("study_year", "kind", "due_on")) == [
         (2, "missions", datetime.date(2026, 12, 15))
     ]
