@@ -175,7 +175,11 @@ class ReportForm(VersionedForm):
         next_visit = self.cleaned_data.get("next_visit_on")
         visit_day = timezone.localtime(self.instance.starts_at, paris()).date()
         if next_visit and next_visit <= visit_day:
-            self.add_error("next_visit_on", _("The next visit comes after this one."))
+            self.add_error(
+                "next_visit_on",
+                _("Choose a date for the next visit after this one (%(date)s).")
+                % {"date": visit_day.strftime("%d/%m/%Y")},
+            )
         return self.cleaned_data
 
 

@@ -241,7 +241,10 @@ class TestBadInput:
         self.refused(world, login, visit, actions=[("Qui ?", "the_ceo", "2026-12-19")])
 
     def test_the_next_visit_before_this_one(self, world, login, visit):
-        self.refused(world, login, visit, report={"next_visit_on": "2026-11-01"})
+        response = self.refused(world, login, visit, report={"next_visit_on": "2026-11-01"})
+        assert response.context["form"].errors["next_visit_on"] == [
+            fr("Choose a date for the next visit after this one (%(date)s).") % {"date": "20/11/2026"}
+        ]
 
     def test_a_stale_form_saves_neither_report_nor_actions(self, world, login, visit):
         client = login(world["school_tutor"])
