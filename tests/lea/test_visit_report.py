@@ -4,6 +4,7 @@ actions are their owners' to-dos until marked done."""
 
 import datetime
 import html
+import io
 import re
 from zoneinfo import ZoneInfo
 
@@ -138,10 +139,18 @@ class TestWriteAndSign:
         assert "Rédiger la note de cadrage du projet" in response.content.decode()
 
     def test_the_pdf_holds_the_report(self, world, login, signed):
+        from pypdf import PdfReader
+
+        VisitComment.objects.create(visit=signed, author=world["apprentice"], body="Merci pour la visite.")
         response = login(world["company_tutor"]).get(reverse("lea:visit_pdf", args=[signed.pk]))
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        assert response.content.startswith(b"%PDF-")
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        text = " ".join(" ".join(page.extract_text() for page in pages).split())
+        assert REPORT["overall_assessment"] in text and REPORT["integration"] in text
+        assert all(description in text for description, _owner, _due in ACTIONS)
+        assert "Merci pour la visite." in text
+        assert valid_signature(signed).verification_code in text.replace(" ", "")
 
     def test_not_before_the_day_of_the_visit(self, world, login):
         future = f.VisitFactory(apprenticeship=world.own)  # 08/12/2026
