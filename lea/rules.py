@@ -77,6 +77,24 @@ rules.add_perm("lea.view_visit", can_read_follow_up)
 rules.add_perm("lea.plan_visit", core.is_school_tutor_of | can_manage)  # on the apprenticeship
 rules.add_perm("lea.edit_visit", (is_school_tutor | can_manage) & in_states(VisitState.PLANNED))
 rules.add_perm("lea.comment_visit", (is_apprentice | is_company_tutor) & in_states(VisitState.REPORTED))
+# The school tutor writes the report (a draft) while the visit is planned, then signs it.
+rules.add_perm("lea.write_visit_report", is_school_tutor & in_states(VisitState.PLANNED))
+# The apprentices who miss a visit the school's rules ask for: a school tutor's own, scolarité's all.
+rules.add_perm("lea.view_missing_visits", tutors_at_school | can_manage)
+
+
+@rules.predicate(name="lea_may_mark_action_done")
+def may_mark_action_done(user, action) -> bool:
+    """An agreed action (of a signed report): its owner, or the apprentice's school tutor."""
+    return bool(
+        action
+        and getattr(user, "is_authenticated", False)
+        and action.visit.state == VisitState.REPORTED
+        and (action.owner_id == user.pk or is_school_tutor(user, action.visit))
+    )
+
+
+rules.add_perm("lea.mark_action_done", may_mark_action_done)
 
 # Yearly missions and project descriptions
 rules.add_perm("lea.view_plan", can_view_booklet)

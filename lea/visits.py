@@ -30,7 +30,6 @@ from apprentissage.drafts import save_draft
 from apprentissage.mail import Attachment
 from apprentissage.models import Apprenticeship, SchoolYear, User
 from apprentissage.notifications import notify
-from apprentissage.rules import is_school_tutor_of
 from planning.feeds import feed_source
 
 from .enums import ActionOwner, RiskStatus, VisitState
@@ -134,15 +133,6 @@ def open_actions_of(user) -> QuerySet[VisitAction]:
     return VisitAction.objects.filter(
         owner=user, done_at__isnull=True, visit__state=VisitState.REPORTED
     ).select_related("visit__apprenticeship__apprentice")
-
-
-def may_mark_done(user, action: VisitAction) -> bool:
-    """The owner of the action, or the school tutor of the apprentice, once the report is signed."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and action.visit.state == VisitState.REPORTED
-        and (action.owner_id == user.pk or is_school_tutor_of(user, action.visit.apprenticeship))
-    )
 
 
 # --- The visit as an iCalendar event -------------------------------------------------------

@@ -99,4 +99,14 @@ class DeadlinesForm(forms.Form):
         return cleaned
 
     def bound_rows(self) -> list[dict]:
-        return [{**row, "field": self[row["name"]]} for row in self.rows]
+        """The rows with their bound field; a refused date's input marked invalid (Bootstrap
+        then shows its error, which Django's `aria-describedby` already points to)."""
+        rows = []
+        for row in self.rows:
+            field = self[row["name"]]
+            if field.errors:
+                attrs = field.field.widget.attrs
+                if "is-invalid" not in attrs["class"].split():
+                    attrs["class"] += " is-invalid"
+            rows.append({**row, "field": field})
+        return rows

@@ -1,5 +1,5 @@
 """Forms of company visits: plan or change a visit, write its report and agreed actions,
-comment on the signed report."""
+sign it or cancel the visit (the workflow's transitions), comment on the signed report."""
 
 import datetime
 
@@ -175,7 +175,11 @@ class ReportForm(VersionedForm):
         next_visit = self.cleaned_data.get("next_visit_on")
         visit_day = timezone.localtime(self.instance.starts_at, paris()).date()
         if next_visit and next_visit <= visit_day:
-            self.add_error("next_visit_on", _("The next visit comes after this one."))
+            self.add_error(
+                "next_visit_on",
+                _("Choose a date for the next visit after this one (%(date)s).")
+                % {"date": visit_day.strftime("%d/%m/%Y")},
+            )
         return self.cleaned_data
 
 
@@ -223,3 +227,20 @@ class CommentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout("body", Submit("comment", _("Add my comment")))
+
+
+class SignReportForm(forms.Form):
+    typed_name = forms.CharField(label=_("Type your first and last name"), max_length=200)
+    consent = forms.BooleanField(
+        label=_(
+            "I certify this report of the visit and its agreed actions; once signed, it can no longer change."
+        )
+    )
+
+
+class CancelVisitForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Reason for cancelling"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from .. import framework as services
@@ -96,7 +97,13 @@ def deadlines(request):
     if request.method == "POST":
         if form.is_valid():
             changed = services.save_deadlines(form.rows, form.cleaned_data, actor=request.user)
-            messages.success(request, _("Dates saved (%(count)d changed).") % {"count": changed})
+            messages.success(
+                request,
+                ngettext(
+                    "Dates saved (%(count)d date changed).", "Dates saved (%(count)d dates changed).", changed
+                )
+                % {"count": changed},
+            )
             return redirect("lea:deadlines")
         status = 400
     return render(request, "lea/framework/deadlines.html", {"form": form}, status=status)

@@ -50,22 +50,31 @@ def _report_rows(visit) -> list[dict]:
     return rows
 
 
-def _detail_context(request, visit) -> dict:
-    user = request.user
-    actions = list(visit.actions.select_related("owner", "done_by"))
-    for action in actions:
-        action.may_mark_done = services.may_mark_done(user, action)
+def _report_context(request, visit) -> dict:
+    """What the page and the PDF both show: the visit, its report, actions, comments and
+    signature."""
     # Every signature in one query; the valid one is the latest not voided (`valid_signature`).
     signatures = list(signatures_of(visit).order_by("pk"))
     return {
         "visit": visit,
         "apprenticeship": visit.apprenticeship,
         "report_rows": _report_rows(visit),
-        "actions": actions,
+        "actions": list(visit.actions.select_related("owner", "done_by")),
         "comments": list(visit.comments.select_related("author")),
         "signature": next((s for s in reversed(signatures) if s.voided_at is None), None),
         "signatures": signatures,
         "verification_url": request.build_absolute_uri(reverse("signature_verification")),
+    }
+
+
+def _detail_context(request, visit) -> dict:
+    """The report's context, with what the page adds: who may do what, the trail."""
+    user = request.user
+    context = _report_context(request, visit)
+    for action in context["actions"]:
+        action.may_mark_done = user.has_perm("lea.mark_action_done", action)
+    return {
+        **context,
         "trail": history_of(VISIT_WORKFLOW, visit),
         "schedule_history": services.schedule_history(visit),
         "next_step": VISIT_WORKFLOW.next_step(visit),
@@ -224,7 +233,7 @@ def visit_ics(request, pk: int):
 @login_required
 def visit_pdf(request, pk: int):
     visit = get_visit(request, pk)
-    context = _detail_context(request, visit)
+    context = _report_context(request, visit)
     return pdf_response("pdf/lea/visit.html", context, filename=f"visite-{visit.pk}.pdf")
 
 

@@ -2,10 +2,16 @@
 the yearly deadlines page."""
 
 import datetime
+import html
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
+from apprentissage.enums import StudyYear
 from lea.deadlines import due_date
 from lea.models import Competency, CompetencyBlock, Deadline
 from lea.models.competencies import framework_for
@@ -36,6 +42,26 @@ def test_the_framework_page_lists_common_blocks_then_options(world, login, frame
         < page.index("Organiser la production")
         < page.index("Piloter un chantier Lean")
     )
+
+
+def test_the_framework_page_costs_the_same_for_3_or_30_competencies(world, login, framework):
+    client = login(world["scolarite"])
+    client.get(reverse("lea:framework"))  # the session, the user's facts: warm
+
+    def shown() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("lea:framework"))
+        return len(queries), sum(len(b.competencies.all()) for b in response.context["blocks"])
+
+    few = shown()
+    for i in range(9):
+        block = f.CompetencyBlockFactory(name=f"Bloc {i}", position=i + 2)
+        f.CompetencyFactory.create_batch(3, block=block)
+
+    # savepoint, session, user, the user's facts (scolarité?), the blocks with their option,
+    # their competencies, release
+    assert few == (7, 3)
+    assert shown() == (7, 30)
 
 
 def test_add_a_block_and_a_competency(world, login, framework):
@@ -140,6 +166,14 @@ def test_scolarite_sets_a_date_only_what_changed_is_recorded(world, login):
     response = client.post(reverse("lea:deadlines"), data)
 
     assert response.status_code == 302
+    with translation.override("fr"):
+        said = [str(m) for m in client.get(response.url).context["messages"]]
+        assert said == [
+            translation.ngettext(
+                "Dates saved (%(count)d date changed).", "Dates saved (%(count)d dates changed).", 1
+            )
+            % {"count": 1}
+        ]
     assert list(Deadline.objects.values_list("study_year", "kind", "due_on")) == [
         (2, "missions", datetime.date(2026, 12, 15))
     ]
@@ -171,6 +205,33 @@ def test_a_date_outside_the_school_year_is_refused(world, login, value):
         or "outside the school year" in response.content.decode()
     )
     assert not Deadline.objects.exists()
+
+
+def _tag(page: str, pattern: str) -> str:
+    (tag,) = re.findall(pattern, page)
+    return tag
+
+
+def test_a_refused_date_shows_its_error_tied_to_its_input(world, login):
+    client = login(world["scolarite"])
+    data = _deadlines_data(client)
+    data["d_2026_3_subject"] = "2028-01-01"
+
+    page = client.post(reverse("lea:deadlines"), data).content.decode()
+
+    field = _tag(page, r'<input[^>]*name="d_2026_3_subject"[^>]*>')
+    assert re.search(r'class="[^"]*\bis-invalid\b', field)  # Bootstrap shows the .invalid-feedback after it
+    assert 'aria-invalid="true"' in field
+    (described_by,) = re.findall(r'aria-describedby="([^"]+)"', field)
+    error = _tag(page, rf'<div class="invalid-feedback" id="{described_by}">[^<]*</div>')
+    with translation.override("fr"):
+        assert "en dehors de l" in html.unescape(error)
+    # Three dates of a kind per school year: each label names its study year too.
+    label = _tag(page, r'<label for="id_d_2026_3_subject">.*?</label>')
+    with translation.override("fr"):
+        assert str(StudyYear.THIRD.label) in html.unescape(label)
+    other = _tag(page, r'<input[^>]*name="d_2026_1_missions"[^>]*>')
+    assert "is-invalid" not in other and "aria-invalid" not in other
 
 
 def test_a_missing_date_is_refused(world, login):

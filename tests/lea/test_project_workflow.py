@@ -216,6 +216,29 @@ def test_a_form_opened_before_the_endorsement_cannot_change_it(world, login, sub
     assert content_hash(submitted) == before
 
 
+def test_a_stale_form_shows_what_was_saved_meanwhile_and_keeps_what_was_typed(world, login, project):
+    read = project.version  # the dossier opened in two tabs at this version
+    client = login(world["apprentice"])
+    first = client.post(
+        reverse("lea:project_edit", args=[project.pk]),
+        {**COMPLETE_PROJECT, "title": "Titre du premier onglet", "version": read},
+    )
+    assert first.status_code == 302
+
+    response = client.post(
+        reverse("lea:project_edit", args=[project.pk]),
+        {**COMPLETE_PROJECT, "title": "Titre du second onglet", "version": read},
+    )
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    with translation.override("fr"):
+        assert translation.gettext("What was saved meanwhile") in html.unescape(page)
+    assert "Titre du premier onglet" in page  # what was saved, shown
+    assert 'value="Titre du second onglet"' in page  # what was typed, still in the form
+    assert ProjectDossier.objects.get(pk=project.pk).title == "Titre du premier onglet"
+
+
 # The school tutor
 
 

@@ -4,6 +4,8 @@ actions are their owners' to-dos until marked done."""
 
 import datetime
 import html
+import io
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -137,10 +139,18 @@ class TestWriteAndSign:
         assert "Rédiger la note de cadrage du projet" in response.content.decode()
 
     def test_the_pdf_holds_the_report(self, world, login, signed):
+        from pypdf import PdfReader
+
+        VisitComment.objects.create(visit=signed, author=world["apprentice"], body="Merci pour la visite.")
         response = login(world["company_tutor"]).get(reverse("lea:visit_pdf", args=[signed.pk]))
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        assert response.content.startswith(b"%PDF-")
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        text = " ".join(" ".join(page.extract_text() for page in pages).split())
+        assert REPORT["overall_assessment"] in text and REPORT["integration"] in text
+        assert all(description in text for description, _owner, _due in ACTIONS)
+        assert "Merci pour la visite." in text
+        assert valid_signature(signed).verification_code in text.replace(" ", "")
 
     def test_not_before_the_day_of_the_visit(self, world, login):
         future = f.VisitFactory(apprenticeship=world.own)  # 08/12/2026
@@ -240,7 +250,10 @@ class TestBadInput:
         self.refused(world, login, visit, actions=[("Qui ?", "the_ceo", "2026-12-19")])
 
     def test_the_next_visit_before_this_one(self, world, login, visit):
-        self.refused(world, login, visit, report={"next_visit_on": "2026-11-01"})
+        response = self.refused(world, login, visit, report={"next_visit_on": "2026-11-01"})
+        assert response.context["form"].errors["next_visit_on"] == [
+            fr("Choose a date for the next visit after this one (%(date)s).") % {"date": "20/11/2026"}
+        ]
 
     def test_a_stale_form_saves_neither_report_nor_actions(self, world, login, visit):
         client = login(world["school_tutor"])
@@ -299,6 +312,25 @@ class TestComments:
         assert not VisitComment.objects.exists()
 
 
+def test_each_action_of_the_report_form_is_a_fieldset_named_by_its_number(world, login, visit):
+    page = html.unescape(
+        login(world["school_tutor"]).get(reverse("lea:visit_report", args=[visit.pk])).content.decode()
+    )
+
+    legends = re.findall(r"<fieldset[^>]*>\s*<legend[^>]*>([^<]*)</legend>", page)
+    assert [" ".join(legend.split()) for legend in legends][-2:] == [
+        "Action 1",
+        "Action 2",
+    ]  # the 2 extra forms
+
+
+def test_each_mark_done_button_names_its_action(world, login, signed):
+    page = login(world["apprentice"]).get(reverse("lea:visit_detail", args=[signed.pk])).content.decode()
+
+    (button,) = re.findall(r'<form method="post" action="/[^"]*/fait/".*?</form>', page, re.S)
+    assert "Rédiger la note de cadrage du projet" in html.unescape(button)  # the apprentice's only
+
+
 class TestActionTodos:
     def titles(self, user) -> list[str]:
         return [item.title for item in todos_for(user)]
@@ -341,6 +373,39 @@ class TestActionTodos:
         assert login(world[persona]).post(reverse("lea:action_done", args=[action.pk])).status_code == status
         action.refresh_from_db()
         assert action.done_at is None
+
+    @pytest.mark.parametrize("state", list(VisitState))
+    def test_the_permission_to_mark_it_done_over_states_and_personas(self, world, visit, state):
+        visit.state = state
+        visit.save(update_fields=["state"])
+        action = VisitAction.objects.create(
+            visit=visit,
+            description="x",
+            owner_role="apprentice",
+            owner=world["apprentice"],
+            due_on=datetime.date(2027, 1, 5),
+        )
+        reported = state == VisitState.REPORTED
+        expected = {
+            "apprentice": reported,  # the owner
+            "school_tutor": reported,
+            "company_tutor": False,
+            "option_lead": False,
+            "scolarite": False,
+            "company_contact": False,
+            "outsider": False,
+        }
+        assert {p: world[p].has_perm("lea.mark_action_done", action) for p in expected} == expected
+
+    def test_an_action_without_owner_is_not_anyones_to_mark_done(self, world, signed):
+        from django.contrib.auth.models import AnonymousUser
+
+        action = signed.actions.get(owner_role="company_tutor")
+        VisitAction.objects.filter(pk=action.pk).update(owner=None)
+        action.refresh_from_db()
+        assert not AnonymousUser().has_perm("lea.mark_action_done", action)
+        assert not world["company_tutor"].has_perm("lea.mark_action_done", action)
+        assert world["school_tutor"].has_perm("lea.mark_action_done", action)
 
     def test_a_held_visit_without_report_is_a_todo_of_the_school_tutor(self, world, visit):
         titles = self.titles(world["school_tutor"])
