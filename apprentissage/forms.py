@@ -10,6 +10,25 @@ from apprentissage.models.users import EmailFrequency
 
 # The empty choice of a select, in words (Django's default is "---------").
 CHOOSE = _("— Choose —")
+
+
+class SignatureForm(forms.Form):
+    """The form of a transition that signs online (apprentissage.signatures): the signer types
+    their name and ticks what they sign, `consent_label` (each document says it its way);
+    `fire_from_request` takes the signer's evidence from `typed_name`."""
+
+    consent_label = ""
+
+    typed_name = forms.CharField(label=_("Type your first and last name"), max_length=200)
+    consent = forms.BooleanField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = self.consent_label
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
 NOBODY = _("— Nobody —")
 DJANGO_BLANK = "---------"
 

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apprentissage.drafts import VersionedForm
-from apprentissage.forms import CHOOSE, filter_bar, name_empty_choices
+from apprentissage.forms import CHOOSE, SignatureForm, filter_bar, name_empty_choices
 from apprentissage.models import Cohort, Option
 from apprentissage.models.academics import school_year_start
 from apprentissage.signatures import MAX_SCAN_BYTES, validate_scan
@@ -338,19 +338,11 @@ class CommentForm(forms.Form):
     )
 
 
-class SignForm(forms.Form):
-    typed_name = forms.CharField(label=_("Type your first and last name"), max_length=200)
-    consent = forms.BooleanField(
-        label=_(
-            "I have read the accord préalable and sign it on behalf of the company, including its "
-            "remote-learning commitments."
-        ),
+class SignForm(SignatureForm):
+    consent_label = _(
+        "I have read the accord préalable and sign it on behalf of the company, including its "
+        "remote-learning commitments."
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
 
 class PaperSignatureForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apprentissage.drafts import VersionedForm
+from apprentissage.forms import SignatureForm
 from apprentissage.views.drafts import SAVE_AND_RETURN
 from lea.enums import BEHAVIOUR_SCALE_MAX, BehaviourCriterion, CompetencyLevel, TutorAgreement
 from lea.models import Fiche
@@ -497,11 +498,8 @@ class AcknowledgeForm(_TransitionForm):
     )
 
 
-class CountersignForm(_TransitionForm):
-    typed_name = forms.CharField(label=_("Type your first and last name"), max_length=200)
-    consent = forms.BooleanField(
-        label=_(
-            "I have read the fiche de liaison and countersign it: the signature freezes the "
-            "apprentice's part and mine."
-        ),
+class CountersignForm(SignatureForm):
+    consent_label = _(
+        "I have read the fiche de liaison and countersign it: the signature freezes the "
+        "apprentice's part and mine."
     )

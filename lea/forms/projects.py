@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apprentissage.drafts import VersionedForm
+from apprentissage.forms import SignatureForm
 
 from ..models import ProjectDossier
 from .plans import CommentForm, draft_buttons, mark_needed
@@ -58,13 +59,7 @@ class ProjectTutorForm(VersionedForm):
         )
 
 
-class EndorseForm(forms.Form):
-    typed_name = forms.CharField(label=_("Type your first and last name"), max_length=200)
-    consent = forms.BooleanField(
-        label=_("I have read the dossier de validation and endorse the project on behalf of the company.")
+class EndorseForm(SignatureForm):
+    consent_label = _(
+        "I have read the dossier de validation and endorse the project on behalf of the company."
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False

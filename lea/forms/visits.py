@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apprentissage.drafts import VersionedForm
-from apprentissage.forms import name_empty_choices
+from apprentissage.forms import SignatureForm, name_empty_choices
 from lea.enums import RiskStatus
 from lea.models import Visit, VisitAction, VisitComment
 from lea.models.visits import REPORT_FIELDS
@@ -229,12 +229,9 @@ class CommentForm(forms.ModelForm):
         self.helper.layout = Layout("body", Submit("comment", _("Add my comment")))
 
 
-class SignReportForm(forms.Form):
-    typed_name = forms.CharField(label=_("Type your first and last name"), max_length=200)
-    consent = forms.BooleanField(
-        label=_(
-            "I certify this report of the visit and its agreed actions; once signed, it can no longer change."
-        )
+class SignReportForm(SignatureForm):
+    consent_label = _(
+        "I certify this report of the visit and its agreed actions; once signed, it can no longer change."
     )
 
 
