@@ -4,27 +4,15 @@ signature that freezes it), the school tutor acknowledges it; scolarité may reo
 (the signature is voided, kept). Side effects: lea.fiche_effects."""
 
 import rules
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from apprentissage.rules import can_manage, is_an_apprentice, tutors_at_school, tutors_in_a_company
-from apprentissage.workflow import Actor, Todo, Transition, Workflow
+from apprentissage.workflow import Todo, Transition, Workflow
 from lea import fiche_effects as effects
 from lea.enums import FicheState as F
 from lea.forms.fiches import AcknowledgeForm, CountersignForm, ReopenForm, SendBackForm
 from lea.models import Fiche
-from lea.rules import is_apprentice, is_company_tutor, is_school_tutor
-
-# Who acts, as a predicate on one fiche and as the filter of the fiches they act on.
-apprentice = Actor(is_apprentice, q=lambda user: Q(apprenticeship__apprentice=user), when=is_an_apprentice)
-company_tutor = Actor(
-    is_company_tutor, q=lambda user: Q(apprenticeship__company_tutor=user), when=tutors_in_a_company
-)
-school_tutor = Actor(
-    is_school_tutor, q=lambda user: Q(apprenticeship__school_tutor=user), when=tutors_at_school
-)
-scolarite = Actor.role(can_manage)
+from lea.workflows.actors import apprentice, company_tutor, school_tutor, scolarite
 
 
 def _url(name):

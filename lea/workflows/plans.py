@@ -1,26 +1,18 @@
 """The yearly missions and project description's transition table (apprentissage.workflow):
 the apprentice or the company tutor submits, the option lead validates or sends back."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from apprentissage import drafts
 from apprentissage.notifications import notify
-from apprentissage.rules import is_an_apprentice, leads_an_option, tutors_in_a_company
-from apprentissage.workflow import Actor, Todo, Transition, TransitionContext, Workflow
+from apprentissage.workflow import Todo, Transition, TransitionContext, Workflow
 from lea.enums import PlanState as P
 from lea.forms.plans import CommentForm
 from lea.models import YearlyPlan
 from lea.plans import plan_is_complete
-from lea.rules import is_apprentice, is_company_tutor, is_option_lead
-
-apprentice = Actor(is_apprentice, q=lambda user: Q(apprenticeship__apprentice=user), when=is_an_apprentice)
-company_tutor = Actor(
-    is_company_tutor, q=lambda user: Q(apprenticeship__company_tutor=user), when=tutors_in_a_company
-)
-option_lead = Actor(is_option_lead, q=lambda user: Q(apprenticeship__option__lead=user), when=leads_an_option)
+from lea.workflows.actors import apprentice, company_tutor, option_lead
 
 
 def plan_url(plan) -> str:

@@ -2,7 +2,6 @@
 the apprentice submits to the company tutor, who endorses it (signs) or sends it back; the
 school tutor then validates it or sends it back (which voids the endorsement, kept)."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,24 +9,15 @@ from django.utils.translation import gettext_lazy
 
 from apprentissage import drafts
 from apprentissage.notifications import notify
-from apprentissage.rules import is_an_apprentice, tutors_at_school, tutors_in_a_company
 from apprentissage.signatures import sign_online, void_signatures
-from apprentissage.workflow import Actor, Todo, Transition, TransitionContext, Workflow
+from apprentissage.workflow import Todo, Transition, TransitionContext, Workflow
 from lea.enums import ProjectState as S
 from lea.forms.projects import CommentForm, EndorseForm
 from lea.models import ProjectDossier
 from lea.projects import ENDORSEMENT_PURPOSE, project_is_complete
-from lea.rules import is_apprentice, is_company_tutor, is_school_tutor
+from lea.workflows.actors import apprentice, company_tutor, school_tutor
 
 from .plans import bump_version, record_on_latest_version
-
-apprentice = Actor(is_apprentice, q=lambda user: Q(apprenticeship__apprentice=user), when=is_an_apprentice)
-company_tutor = Actor(
-    is_company_tutor, q=lambda user: Q(apprenticeship__company_tutor=user), when=tutors_in_a_company
-)
-school_tutor = Actor(
-    is_school_tutor, q=lambda user: Q(apprenticeship__school_tutor=user), when=tutors_at_school
-)
 
 
 def project_url(project) -> str:

@@ -1,19 +1,14 @@
 """The company visit's transition table (apprentissage.workflow): planned → reported (the
 school tutor signs the report), planned → cancelled (with a reason)."""
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
-from apprentissage.rules import can_manage
-from apprentissage.workflow import Actor, Transition, Workflow
+from apprentissage.workflow import Transition, Workflow
 from lea.enums import VisitState as V
 from lea.forms.visits import CancelVisitForm, SignReportForm
 from lea.models import Visit
-from lea.rules import is_school_tutor
 from lea.visits import cancel_visit, sign_report, tell_report_signed, why_not_signable
-
-school_tutor = Actor(is_school_tutor, q=lambda user: Q(apprenticeship__school_tutor=user))
-staff = Actor.role(can_manage)
+from lea.workflows.actors import school_tutor, scolarite
 
 VISIT_WORKFLOW = Workflow(
     model=Visit,
@@ -35,7 +30,7 @@ VISIT_WORKFLOW = Workflow(
             (V.PLANNED,),
             V.CANCELLED,
             gettext_lazy("Cancel the visit"),
-            allowed=school_tutor | staff,
+            allowed=school_tutor | scolarite,
             comment_required=True,
             form_class=CancelVisitForm,
             effects=(cancel_visit,),
