@@ -7,7 +7,8 @@ otherwise), and only while `ensure_editable()` allows it (`FrozenDocument`: sign
 submitted). Its form inherits `VersionedForm`. A document whose submissions are kept
 declares a version model inheriting `SubmittedVersion` (related name ``versions``) and a
 `content() -> dict`; `snapshot_version` and `record_decision` are then its effects, and
-`changes_between` the field-by-field diff the reviewer reads.
+`changes_between` the field-by-field diff the reviewer reads (`versions_with_changes`: every
+version with what changed; `changes_since`: what others saved since a stale form was read).
 """
 
 import difflib
@@ -137,3 +138,43 @@ def changes_between(model, fields, previous: dict | None, current: dict) -> list
                 }
             )
     return changes
+
+
+def readable(model, fields, content: dict) -> dict:
+    """A version's content as people read it: choices by their label, nothing for None."""
+    shown = {}
+    for name in fields:
+        value = content.get(name)
+        choices = dict(model._meta.get_field(name).flatchoices)
+        shown[name] = "" if value is None else str(choices.get(value, value))
+    return shown
+
+
+def versions_with_changes(document, model, fields) -> list:
+    """The document's submitted versions, newest first, each with `changes` since the one before."""
+    versions = list(document.versions.select_related("submitted_by", "decided_by").order_by("-number"))
+    for version, previous in zip(versions, [*versions[1:], None], strict=False):
+        version.previous = previous
+        version.changes = changes_between(
+            model,
+            fields,
+            previous and readable(model, fields, previous.content),
+            readable(model, fields, version.content),
+        )
+    return versions
+
+
+def changes_since(document, model, fields, read_version) -> list[dict]:
+    """What others saved on a shared draft since `user` read it at `read_version` (the
+    history record of that version against the draft now); [] when nothing."""
+    try:
+        read_version = int(read_version)
+    except (TypeError, ValueError):
+        return []
+    current = model._default_manager.get(pk=document.pk)
+    if current.version == read_version:
+        return []
+    read = current.history.filter(version=read_version).order_by("-history_date").first()
+    before = {name: getattr(read, name) for name in fields} if read else {}
+    now = {name: getattr(current, name) for name in fields}
+    return changes_between(model, fields, readable(model, fields, before), readable(model, fields, now))

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from apprentissage.drafts import changes_between
 from apprentissage.enums import EnrolmentStatus, StudyYear
 from apprentissage.models import Enrolment, SchoolYear
 from apprentissage.rules import can_manage, company_ids_of_contact
@@ -208,43 +207,3 @@ def annotate_due_dates(plans: list[YearlyPlan]) -> None:
     for plan in plans:
         plan.due = dates[(plan.school_year_id, plan.study_year)]
         plan.late = plan_is_late(plan, plan.due)
-
-
-def readable(model, fields, content: dict) -> dict:
-    """A version's content as people read it: choices by their label, nothing for None."""
-    shown = {}
-    for name in fields:
-        value = content.get(name)
-        choices = dict(model._meta.get_field(name).flatchoices)
-        shown[name] = "" if value is None else str(choices.get(value, value))
-    return shown
-
-
-def versions_with_changes(document, model, fields) -> list:
-    """The document's submitted versions, newest first, each with `changes` since the one before."""
-    versions = list(document.versions.select_related("submitted_by", "decided_by").order_by("-number"))
-    for version, previous in zip(versions, [*versions[1:], None], strict=False):
-        version.previous = previous
-        version.changes = changes_between(
-            model,
-            fields,
-            previous and readable(model, fields, previous.content),
-            readable(model, fields, version.content),
-        )
-    return versions
-
-
-def changes_since(document, model, fields, read_version) -> list[dict]:
-    """What others saved on a shared draft since `user` read it at `read_version` (the
-    history record of that version against the draft now); [] when nothing."""
-    try:
-        read_version = int(read_version)
-    except (TypeError, ValueError):
-        return []
-    current = model._default_manager.get(pk=document.pk)
-    if current.version == read_version:
-        return []
-    read = current.history.filter(version=read_version).order_by("-history_date").first()
-    before = {name: getattr(read, name) for name in fields} if read else {}
-    now = {name: getattr(current, name) for name in fields}
-    return changes_between(model, fields, readable(model, fields, before), readable(model, fields, now))

@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apprentissage import drafts
 from apprentissage.permissions import get_object_for_user_or_404
 from apprentissage.views.drafts import edit_draft
 from apprentissage.views.transitions import fire_from_request, transition_actions
@@ -47,7 +48,7 @@ def _header(plan) -> dict:
 
 
 def _render_detail(request, plan, status=200):
-    versions = services.versions_with_changes(plan, YearlyPlan, YearlyPlan.CONTENT_FIELDS)
+    versions = drafts.versions_with_changes(plan, YearlyPlan, YearlyPlan.CONTENT_FIELDS)
     context = {
         **_header(plan),
         "versions": versions,
@@ -85,7 +86,7 @@ def plan_edit(request, pk: int):
         context={
             **_header(plan),
             # Shown when someone else saved since the form was read (called by the template).
-            "their_changes": lambda: services.changes_since(
+            "their_changes": lambda: drafts.changes_since(
                 plan, YearlyPlan, YearlyPlan.CONTENT_FIELDS, read_version
             ),
         },

@@ -8,13 +8,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apprentissage import drafts
 from apprentissage.pdf import pdf_response
 from apprentissage.permissions import get_object_for_user_or_404
 from apprentissage.views.drafts import edit_draft
 from apprentissage.views.transitions import fire_from_request, transition_actions
 from apprentissage.workflow import history_of
 
-from .. import plans as plan_services
 from .. import projects as services
 from ..forms.projects import ProjectForm, ProjectTutorForm
 from ..models import ProjectDossier
@@ -42,7 +42,7 @@ def _header(project) -> dict:
 
 
 def _render_detail(request, project, status=200):
-    versions = plan_services.versions_with_changes(project, ProjectDossier, ProjectDossier.APPRENTICE_FIELDS)
+    versions = drafts.versions_with_changes(project, ProjectDossier, ProjectDossier.APPRENTICE_FIELDS)
     signatures = services.endorsements(project)
     context = {
         **_header(project),
@@ -83,9 +83,7 @@ def _edit(request, pk: int, *, perm: str, form_class, template: str):
         success_url=_detail_url(project),
         context={
             **_header(project),
-            "their_changes": lambda: plan_services.changes_since(
-                project, ProjectDossier, fields, read_version
-            ),
+            "their_changes": lambda: drafts.changes_since(project, ProjectDossier, fields, read_version),
         },
     )
 
