@@ -156,7 +156,8 @@ def grant_role(
             defaults={"job_title": job_title, "is_hr_contact": True, "is_signatory": True},
         )
     elif role == Role.OPTION_LEAD:
-        Option.objects.filter(pk=option.pk).update(lead=user)
+        option.lead = user
+        option.save(update_fields=["lead"])  # audited; the boards' cache sees the new lead
         group, _created = Group.objects.get_or_create(name=StaffRole.SCHOOL_TUTOR)
         user.groups.add(group)
     elif role == Role.ADMIN:

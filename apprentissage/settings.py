@@ -217,11 +217,12 @@ REDIS_URL = env("REDIS_URL", default="")
 # Redis when there is one, else the database (its table is made by migration 0008, or
 # `manage.py createcachetable`). Never a per-process memory cache: with 4 gunicorn
 # workers, each would count wrong passwords on its own.
-if REDIS_URL:
+CACHE_REDIS_URL = env("CACHE_REDIS_URL", default=REDIS_URL)
+if CACHE_REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "apprentissage.cache.SharedRedisCache",
-            "LOCATION": env("CACHE_REDIS_URL", default=REDIS_URL),
+            "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": "portail",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},  # fails open: see cache.py
         }
@@ -234,6 +235,11 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# A page's costly fragment (the LEA boards) is cached this long at most (apprentissage.versions:
+# a write to what it shows rebuilds it at once; the delay bounds what moves with the clock
+# alone, such as a visit whose time has passed, and people's names). 0: never cached.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=300)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None

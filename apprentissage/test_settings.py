@@ -26,4 +26,5 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 ACCOUNT_RATE_LIMITS = False
 # Each test process its own cache (tests/test_throttle.py runs production's shared caches).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+FRAGMENT_CACHE_SECONDS = 0  # pages are built on each request; the cache's own tests turn it on
 LANGUAGE_CODE = "fr"

@@ -29,6 +29,25 @@ RISK_ORDER = {RiskStatus.RED: 3, RiskStatus.AMBER: 2, RiskStatus.GREEN: 1, "": 0
 RISK_ICON = {RiskStatus.RED: "●", RiskStatus.AMBER: "▲", RiskStatus.GREEN: "✔"}
 
 
+# What the boards show changes with these models (apprentissage.versions: a write to one of
+# them gives the boards a new version, so their cached content is rebuilt; the views cache it).
+BOARD_MODELS = (
+    "apprentissage.Apprenticeship",
+    "apprentissage.Company",
+    "apprentissage.Enrolment",
+    "apprentissage.Option",
+    "apprentissage.SchoolYear",
+    "lea.Deadline",
+    "lea.Fiche",
+    "lea.ProjectDossier",
+    "lea.Reminder",
+    "lea.Visit",
+    "lea.VisitAction",
+    "lea.YearlyPlan",
+    "planning.CalendarWeek",
+)
+
+
 # The fiche is late: the party who acts now has missed their date (Fiche.late_since as a filter).
 def late_fiche_q(today: datetime.date, prefix: str = "") -> Q:
     p = f"{prefix}__" if prefix else ""

@@ -346,12 +346,15 @@ def add_comment(*, visit: Visit, author, body: str) -> VisitComment:
 
 
 def mark_action_done(*, action: VisitAction, actor) -> bool:
-    """Mark an agreed action done; False when it was already (idempotent: nothing changes)."""
-    return bool(
-        VisitAction.objects.filter(pk=action.pk, done_at__isnull=True).update(
-            done_at=timezone.now(), done_by=actor
-        )
-    )
+    """Mark an agreed action done; False when it was already (idempotent: nothing changes).
+    Saved, not updated in bulk: the change is audited and the boards see it."""
+    with transaction.atomic():
+        pending = VisitAction.objects.select_for_update().filter(pk=action.pk, done_at__isnull=True).first()
+        if pending is None:
+            return False
+        pending.done_at, pending.done_by = timezone.now(), actor
+        pending.save(update_fields=["done_at", "done_by"])
+    return True
 
 
 # --- The workflow's effects (lea/workflows/visits.py) ----------------------------------

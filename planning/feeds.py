@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,6 +19,7 @@ from icalendar import Calendar, Event, vDDDTypes, vText
 
 from apprentissage.models import Apprenticeship, SchoolYear
 from apprentissage.selectors import followed_apprenticeships
+from apprentissage.versions import data_version
 
 from .models import CalendarFeed
 from .selectors import calendars_for, current_and_next_school_years
@@ -205,27 +205,16 @@ def feed_source(model: str):
 
 FEED_CACHE_SECONDS = 300
 
-# Every write to what a feed shows leaves a history row (simple-history records saves, bulk
-# creations made with `bulk_create_with_history`, and deletions): the latest history row of
-# these tables says whether any calendar changed since a feed was built.
-# The models of the registered feed sources count too (a company visit planned, moved, signed
-# or cancelled: one more MAX in the same query).
+# What a feed shows changes with these models (apprentissage.versions.data_version: their
+# latest history row), and with the models of the registered feed sources (a company visit
+# planned, moved, signed or cancelled).
 VERSIONED_MODELS = ("planning.CalendarWeek", "planning.TapeSession", "apprentissage.Enrolment")
 
 
 def calendar_version() -> tuple:
-    """The latest history row (id and date) of calendar weeks, TAPE sessions, enrolments and
-    the feed sources' models, in one query (each MAX reads an index)."""
-    from django.apps import apps
-
-    labels = [*VERSIONED_MODELS, *_sources]
-    tables = [apps.get_model(label).history.model._meta.db_table for label in labels]
-    columns = ", ".join(
-        f"(SELECT MAX(history_id) FROM {table}), (SELECT MAX(history_date) FROM {table})" for table in tables
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns}")
-        return tuple(str(value) for value in cursor.fetchone())
+    """The latest history row of calendar weeks, TAPE sessions, enrolments and the feed
+    sources' models, in one query."""
+    return data_version([*VERSIONED_MODELS, *_sources])
 
 
 @dataclass

@@ -55,6 +55,16 @@ def _frozen_today():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty server cache: a board or feed cached by an earlier test
+    (its rows rolled back, ids reused on SQLite) must not answer for this one's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _french(settings):
     settings.LANGUAGE_CODE = "fr"
 

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.forms.utils import flatatt
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -15,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from apprentissage.models import Apprenticeship, Option, SchoolYear, User
 from apprentissage.permissions import get_object_for_user_or_404
 from apprentissage.rules import can_manage
+from apprentissage.versions import CSRF_PLACEHOLDER, cached_fragment
 from lea.boards import (
+    BOARD_MODELS,
     BOARD_PAGE_SIZE,
     COMPLETION_HEADERS,
     SORT_LABELS,
@@ -86,7 +89,20 @@ class BoardFilterForm(forms.Form):
             del self.fields["school_tutor"]
 
 
-def _board(request, *, board: str, template: str, extra: dict):
+def _cached(request, name: str, build, *, with_csrf: bool = False) -> str:
+    """A board's content, rebuilt only when its data, the day, the language or the query
+    (filters, sort, page) changed: the boards are read far more often than written."""
+    return cached_fragment(
+        request,
+        name,
+        depends_on=BOARD_MODELS,
+        vary=sorted(request.GET.lists()),
+        build=build,
+        with_csrf=with_csrf,
+    )
+
+
+def _board_context(request, *, board: str) -> dict:
     today = timezone.localdate()
     manages = can_manage(request.user)
     form = BoardFilterForm(request.GET or None, with_tutor=board == "tutor") if manages else None
@@ -120,27 +136,36 @@ def _board(request, *, board: str, template: str, extra: dict):
     query.pop("page", None)
     page_query = request.GET.copy()
     page_query.pop("page", None)
-    return render(
-        request,
-        template,
-        {
-            "rows": page.object_list,
-            "page": page,
-            "page_query": page_query.urlencode(),
-            "sort": sort,
-            "sort_labels": SORT_LABELS,
-            "form": form,
-            "query": query.urlencode(),
-            "today": today,
-            **extra,
-        },
-    )
+    return {
+        "rows": page.object_list,
+        "page": page,
+        "page_query": page_query.urlencode(),
+        "sort": sort,
+        "sort_labels": SORT_LABELS,
+        "form": form,
+        "query": query.urlencode(),
+        "today": today,
+    }
+
+
+def _board(request, *, board: str, template: str, extra=None):
+    """A board page: its table (and `extra`, a function giving more of the content's context)
+    rendered from `<template>` without the page around it, cached (`_cached`)."""
+
+    def build():
+        context = _board_context(request, board=board)
+        if extra is not None:
+            context.update(extra(request))
+        return render_to_string(f"lea/boards/_{template}_content.html", context)
+
+    content = _cached(request, f"lea:{template}", build)
+    return render(request, f"lea/boards/{template}.html", {"content": content})
 
 
 @login_required
 @permission_required("lea.view_school_tutor_board", raise_exception=True)
 def school_tutor_board(request):
-    return _board(request, board="tutor", template="lea/boards/school_tutor_board.html", extra={})
+    return _board(request, board="tutor", template="school_tutor_board")
 
 
 # The oldest descriptions waiting are listed; the rest on the review page (lea:plans_to_review).
@@ -150,12 +175,15 @@ PLANS_SHOWN = 20
 @login_required
 @permission_required("lea.view_option_board", raise_exception=True)
 def option_board(request):
+    return _board(request, board="option", template="option_board", extra=_plans_context)
+
+
+def _plans_context(request) -> dict:
     plans = list(plans_to_validate(request.user)[: PLANS_SHOWN + 1])
     detail_url = url_maker("lea:plan_detail")
     for plan in plans:
         plan.url = detail_url(plan.pk)
-    extra = {"plans": plans[:PLANS_SHOWN], "more_plans": len(plans) > PLANS_SHOWN}
-    return _board(request, board="option", template="lea/boards/option_board.html", extra=extra)
+    return {"plans": plans[:PLANS_SHOWN], "more_plans": len(plans) > PLANS_SHOWN}
 
 
 LATE_PAGE_SIZE = 50
@@ -180,16 +208,16 @@ def _school_year(request):
 @login_required
 @permission_required("lea.view_completion", raise_exception=True)
 def completion(request):
-    form, school_year = _school_year(request)
-    if school_year and not form.is_bound:
-        form = SchoolYearForm(initial={"school_year": school_year})
-    today = timezone.localdate()
-    table = completion_table(school_year, today) if school_year else []
-    return render(
-        request,
-        "lea/boards/completion.html",
-        {"form": form, "school_year": school_year, "table": table, "headers": COMPLETION_HEADERS},
-    )
+    def build():
+        form, school_year = _school_year(request)
+        if school_year and not form.is_bound:
+            form = SchoolYearForm(initial={"school_year": school_year})
+        table = completion_table(school_year, timezone.localdate()) if school_year else []
+        context = {"form": form, "school_year": school_year, "table": table, "headers": COMPLETION_HEADERS}
+        return render_to_string("lea/boards/_completion_content.html", context)
+
+    content = _cached(request, "lea:completion", build)
+    return render(request, "lea/boards/completion.html", {"content": content})
 
 
 @login_required
@@ -206,13 +234,21 @@ def completion_xlsx(request):
 @login_required
 @permission_required("lea.view_completion", raise_exception=True)
 def late_items(request):
-    page = Paginator(late_items_of(timezone.localdate()), LATE_PAGE_SIZE).get_page(request.GET.get("page"))
-    show_late_items(page.object_list)
-    return render(
-        request,
-        "lea/boards/late_items.html",
-        {"items": page.object_list, "page": page, "query": "", "next": request.get_full_path()},
-    )
+    def build():
+        today = timezone.localdate()
+        page = Paginator(late_items_of(today), LATE_PAGE_SIZE).get_page(request.GET.get("page"))
+        show_late_items(page.object_list)
+        context = {
+            "items": page.object_list,
+            "page": page,
+            "query": "",
+            "next": request.get_full_path(),
+            "csrf_token": CSRF_PLACEHOLDER,
+        }
+        return render_to_string("lea/boards/_late_items_content.html", context)
+
+    content = _cached(request, "lea:late_items", build, with_csrf=True)  # a reminder form a row
+    return render(request, "lea/boards/late_items.html", {"content": content})
 
 
 @login_required

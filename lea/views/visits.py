@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,11 +19,12 @@ from apprentissage.models import Apprenticeship, SchoolYear
 from apprentissage.pdf import pdf_response
 from apprentissage.permissions import get_object_for_user_or_404
 from apprentissage.signatures import FrozenDocument, signatures_of
+from apprentissage.versions import cached_fragment
 from apprentissage.views.drafts import SAVE_AND_RETURN
 from apprentissage.views.transitions import fire_from_request, refuse, transition_actions
 from apprentissage.workflow import history_of
 from lea import visits as services
-from lea.boards import url_maker
+from lea.boards import BOARD_MODELS, url_maker
 from lea.forms.visits import ActionFormSet, CommentForm, EditVisitForm, PlanVisitForm, ReportForm
 from lea.models import VisitAction
 from lea.models.visits import REPORT_FIELDS
@@ -269,23 +271,27 @@ def missing_visits(request):
     page: who misses what is worked out on a few columns for all, the rest for the page's."""
     if not request.user.has_perm("lea.view_missing_visits"):
         raise PermissionDenied
-    school_year = SchoolYear.objects.current()
-    today = timezone.localdate()
-    rows = []
-    if school_year:
-        rows = services.missing_visit_rows(
-            services.apprenticeships_for_visit_rules(request.user), school_year, today
-        )
-    page = Paginator(rows, MISSING_PAGE_SIZE).get_page(request.GET.get("page"))
-    gaps = services.gaps_of_rows(page.object_list, school_year, today) if rows else []
-    plan_url = url_maker("lea:visit_plan")
-    for gap in gaps:
-        gap.plan_url = plan_url(gap.apprenticeship.pk)
-    return render(
-        request,
-        "lea/visits/missing.html",
-        {"school_year": school_year, "gaps": gaps, "page": page, "query": ""},
+
+    def build():
+        school_year = SchoolYear.objects.current()
+        today = timezone.localdate()
+        rows = []
+        if school_year:
+            rows = services.missing_visit_rows(
+                services.apprenticeships_for_visit_rules(request.user), school_year, today
+            )
+        page = Paginator(rows, MISSING_PAGE_SIZE).get_page(request.GET.get("page"))
+        gaps = services.gaps_of_rows(page.object_list, school_year, today) if rows else []
+        plan_url = url_maker("lea:visit_plan")
+        for gap in gaps:
+            gap.plan_url = plan_url(gap.apprenticeship.pk)
+        context = {"school_year": school_year, "gaps": gaps, "page": page, "query": ""}
+        return render_to_string("lea/visits/_missing_content.html", context)
+
+    content = cached_fragment(
+        request, "lea:missing_visits", depends_on=BOARD_MODELS, vary=sorted(request.GET.lists()), build=build
     )
+    return render(request, "lea/visits/missing.html", {"content": content})
 
 
 urlpatterns = [
