@@ -27,8 +27,10 @@ def _columns(label: str) -> str:
     model = apps.get_model(label)
     history = getattr(model, "history", None)
     if history is not None:
+        # The latest row's id and date: one index read (ids alone could repeat after a
+        # database is rebuilt; MAX(history_date) would read a second index).
         table = connection.ops.quote_name(history.model._meta.db_table)
-        return f"(SELECT MAX(history_id) FROM {table}), (SELECT MAX(history_date) FROM {table})"
+        return f"(SELECT history_id || '@' || history_date FROM {table} ORDER BY history_id DESC LIMIT 1)"
     table = connection.ops.quote_name(model._meta.db_table)
     pk = connection.ops.quote_name(model._meta.pk.column)
     return f"(SELECT MAX({pk}) FROM {table})"
