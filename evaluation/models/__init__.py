@@ -1,0 +1,4 @@
+from .grades import Grade
+from .programme import Assessment, Module, Programme, TeachingUnit, UnitComponent
+
+__all__ = ["Assessment", "Grade", "Module", "Programme", "TeachingUnit", "UnitComponent"]
