@@ -11,6 +11,7 @@ class StaffRole(models.TextChoices):
     SCOLARITE = "scolarite", _("Registrar's office (scolarité)")
     MIDISUP = "midisup", _("MidiSup")
     SCHOOL_TUTOR = "school_tutor", _("School tutor")
+    MODULE_TEACHER = "module_teacher", _("Module teacher")
 
 
 class Role(models.TextChoices):
@@ -22,6 +23,7 @@ class Role(models.TextChoices):
     COMPANY_TUTOR = "company_tutor", _("Company tutor")
     SCHOOL_TUTOR = "school_tutor", _("School tutor")
     OPTION_LEAD = "option_lead", _("Option lead")
+    MODULE_TEACHER = "module_teacher", _("Module teacher")
     SCOLARITE = "scolarite", _("Registrar's office (scolarité)")
     MIDISUP = "midisup", _("MidiSup")
     ADMIN = "admin", _("Administrator")

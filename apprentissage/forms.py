@@ -73,6 +73,7 @@ INVITABLE_ROLES = [
     (Role.COMPANY_CONTACT.value, Role.COMPANY_CONTACT.label),
     (Role.SCHOOL_TUTOR.value, Role.SCHOOL_TUTOR.label),
     (Role.OPTION_LEAD.value, Role.OPTION_LEAD.label),
+    (Role.MODULE_TEACHER.value, Role.MODULE_TEACHER.label),
     (Role.SCOLARITE.value, Role.SCOLARITE.label),
     (Role.MIDISUP.value, Role.MIDISUP.label),
 ]

@@ -62,6 +62,7 @@ def roles_of(user) -> list[Role]:
         Role.COMPANY_TUTOR: access.tutors_in_a_company(user) or access.has_a_tutor_profile(user),
         Role.SCHOOL_TUTOR: access.tutors_at_school(user) or StaffRole.SCHOOL_TUTOR in groups,
         Role.OPTION_LEAD: access.leads_an_option(user),
+        Role.MODULE_TEACHER: Role.MODULE_TEACHER in from_apps or StaffRole.MODULE_TEACHER in groups,
         Role.SCOLARITE: StaffRole.SCOLARITE in groups,
         Role.MIDISUP: StaffRole.MIDISUP in groups,
         Role.ADMIN: user.is_superuser,

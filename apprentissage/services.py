@@ -19,6 +19,7 @@ ROLE_GROUPS = {
     Role.SCOLARITE: StaffRole.SCOLARITE,
     Role.MIDISUP: StaffRole.MIDISUP,
     Role.SCHOOL_TUTOR: StaffRole.SCHOOL_TUTOR,
+    Role.MODULE_TEACHER: StaffRole.MODULE_TEACHER,
 }
 
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("recrutement/", include("recruitment.urls")),
     path("planning/", include("planning.urls")),
     path("livret/", include("lea.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

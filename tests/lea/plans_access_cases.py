@@ -8,7 +8,7 @@ from lea.models import Competency, CompetencyBlock, Deadline, ProjectDossier, Ye
 from ..access import CASES, Case, expect, staff_only
 from .plans_helpers import COMPLETE_PLAN, COMPLETE_PROJECT, documents_of, fill
 
-NOT_LINKED = dict(midisup=404, candidate=404, outsider=404)
+NOT_LINKED = dict(midisup=404, candidate=404, module_teacher=404, outsider=404)
 READERS = dict(apprentice=200, company_tutor=200, school_tutor=200, option_lead=200, scolarite=200, admin=200)
 
 

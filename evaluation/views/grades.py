@@ -1,0 +1,3 @@
+"""Grade entry: a module teacher's modules and each module's grade grid."""
+
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""The programme (maquette): read by school staff, edited, imported, exported and copied
+by scolarité."""
+
+urlpatterns = []
