@@ -238,3 +238,62 @@ class ProjectDossierFactory(factory.django.DjangoModelFactory):
     apprenticeship = factory.SubFactory(ApprenticeshipFactory)
     school_year = factory.LazyAttribute(_school_year_of)
     study_year = factory.LazyAttribute(lambda o: o.apprenticeship.study_year_in(o.school_year) or 1)
+
+
+# --- Evaluation ---------------------------------------------------------------------------
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    """An empty programme (its rules only); `evaluation.programmes.load_seed` gives a whole one."""
+
+    class Meta:
+        model = "evaluation.Programme"
+        django_get_or_create = ("school_year",)
+
+    school_year = factory.SubFactory(SchoolYearFactory, enrolments=False)
+
+
+class TeachingUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluation.TeachingUnit"
+        django_get_or_create = ("programme", "study_year", "code")
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    study_year = 2
+    code = "TI"
+    title = "Techniques pour l'Ingénieur"
+    ects = 12
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluation.Module"
+        skip_postgeneration_save = True
+
+    unit = factory.SubFactory(TeachingUnitFactory)
+    code = factory.Sequence(lambda n: f"TI2-{n + 1:02d}")
+    title = factory.Sequence(lambda n: f"Module {n + 1}")
+    semester = factory.LazyAttribute(lambda o: 2 * o.unit.study_year - 1)
+
+    @factory.post_generation
+    def teachers(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.teachers.set(extracted)
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluation.Assessment"
+
+    module = factory.SubFactory(ModuleFactory)
+    title = factory.Sequence(lambda n: f"Épreuve {n + 1}")
+
+
+class GradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluation.Grade"
+        django_get_or_create = ("assessment", "enrolment")
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    value = 12

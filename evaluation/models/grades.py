@@ -62,7 +62,7 @@ class Grade(models.Model):
         """What the computation reads: a Decimal, a special value, or None (not entered)."""
         if self.special:
             return computation.Special(self.special)
-        return self.value
+        return None if self.value is None else Decimal(self.value)
 
     @property
     def shown(self) -> str:
