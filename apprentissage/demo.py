@@ -38,6 +38,7 @@ DEMO_LOGINS = [
     ("tuteur.entreprise@example.com", "Tuteur entreprise de l'apprenti"),
     ("tuteur.ecole@example.com", "Tuteur école de l'apprenti"),
     ("responsable.option@example.com", "Responsable de l'option GenIndus"),
+    ("enseignant@example.com", "Enseignante de trois modules de 2A"),
     ("candidat@example.com", "Candidat admis, sans entreprise"),
     ("entreprise@example.com", "Contact RH et signataire d'Aéro Tarn Industries"),
     ("scolarite@example.com", "Scolarité"),

@@ -15,16 +15,9 @@ from evaluation import computation
 from evaluation.enums import SpecialGrade
 
 
-class Grade(models.Model):
-    assessment = models.ForeignKey(
-        "evaluation.Assessment", verbose_name=_("assessment"), on_delete=models.PROTECT, related_name="grades"
-    )
-    enrolment = models.ForeignKey(
-        "apprentissage.Enrolment",
-        verbose_name=_("enrolment"),
-        on_delete=models.PROTECT,
-        related_name="grades",
-    )
+class EnteredValue(models.Model):
+    """A grade as entered: a number on its scale or a special value; versioned and audited."""
+
     value = models.DecimalField(
         _("grade"), max_digits=6, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -41,21 +34,9 @@ class Grade(models.Model):
         blank=True,
         related_name="+",
     )
-    history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("grade")
-        verbose_name_plural = _("grades")
-        ordering = ["assessment_id", "enrolment_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["assessment", "enrolment"], name="one_grade_per_assessment"),
-            models.CheckConstraint(
-                condition=models.Q(special="") | models.Q(value__isnull=True), name="grade_value_or_special"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.assessment} — {self.enrolment.apprenticeship}: {self.shown}"
+        abstract = True
 
     @property
     def entered(self) -> computation.Grade:
@@ -73,3 +54,68 @@ class Grade(models.Model):
             self.value, self.special = None, str(entered)
         else:
             self.value, self.special = (Decimal(entered) if entered is not None else None), ""
+
+
+class Grade(EnteredValue):
+    """A module assessment's grade of one apprentice."""
+
+    assessment = models.ForeignKey(
+        "evaluation.Assessment", verbose_name=_("assessment"), on_delete=models.PROTECT, related_name="grades"
+    )
+    enrolment = models.ForeignKey(
+        "apprentissage.Enrolment",
+        verbose_name=_("enrolment"),
+        on_delete=models.PROTECT,
+        related_name="grades",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("grade")
+        verbose_name_plural = _("grades")
+        ordering = ["assessment_id", "enrolment_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "enrolment"], name="one_grade_per_assessment"),
+            models.CheckConstraint(
+                condition=models.Q(special="") | models.Q(value__isnull=True), name="grade_value_or_special"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} — {self.enrolment.apprenticeship}: {self.shown}"
+
+
+class ComponentGrade(EnteredValue):
+    """A grade of a component of the Unité Entreprise (a report, the project, the professional
+    behaviour) of one apprentice, with the grader's comment. The project's is the jury's agreed
+    score; the behaviour's is the company tutor's alone."""
+
+    component = models.ForeignKey(
+        "evaluation.UnitComponent",
+        verbose_name=_("component"),
+        on_delete=models.PROTECT,
+        related_name="grades",
+    )
+    enrolment = models.ForeignKey(
+        "apprentissage.Enrolment",
+        verbose_name=_("enrolment"),
+        on_delete=models.PROTECT,
+        related_name="component_grades",
+    )
+    comment = models.TextField(_("comment"), blank=True, max_length=4000)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Unité Entreprise grade")
+        verbose_name_plural = _("Unité Entreprise grades")
+        ordering = ["component_id", "enrolment_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["component", "enrolment"], name="one_grade_per_component"),
+            models.CheckConstraint(
+                condition=models.Q(special="") | models.Q(value__isnull=True),
+                name="component_grade_value_or_special",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.component} — {self.enrolment.apprenticeship}: {self.shown}"

@@ -1,0 +1,113 @@
+"""Demo data of evaluation (called by `load_demo` after the LEA's): the seed's programme for the
+previous school year, copied to the current one (as scolarité would); a module teacher login
+(`enseignant@example.com`) teaching three 2A modules; the previous year's grades complete, the
+current year's in progress (first-semester continuous assessment mostly entered, a few ATT).
+
+Idempotent: a programme is made only when its school year has none, and grades only for
+assessments that have none yet."""
+
+import random
+from decimal import Decimal
+
+from simple_history.utils import bulk_create_with_history
+
+from apprentissage.demo import DemoContext, ensure_person, in_group
+from apprentissage.enums import EnrolmentStatus, StaffRole
+from apprentissage.models import Enrolment
+from evaluation.enums import SpecialGrade
+from evaluation.models import Assessment, Grade, Module, Programme
+from evaluation.programmes import copy_programme, load_seed
+
+TEACHER = "enseignant@example.com"
+# The demo teacher's modules (2A: the demo apprentice's year): one filled, one half-filled,
+# one empty (to try the grid from the keyboard and the import).
+TEACHER_MODULES = ("TI2-01", "TI2-02", "SF2-01")
+GRADED = (EnrolmentStatus.ENROLLED, EnrolmentStatus.REPEATING)
+
+
+def load(ctx: DemoContext) -> None:
+    previous = _programme(ctx.previous_year, source=None)
+    current = _programme(ctx.current_year, source=previous)
+    teacher = ensure_person(ctx, TEACHER, "Anne", "Marty")
+    in_group(teacher, StaffRole.MODULE_TEACHER)
+    for module in Module.objects.filter(unit__programme=current, code__in=TEACHER_MODULES):
+        module.teachers.add(teacher)
+    scolarite = ctx.people.get("scolarite@example.com")
+    _grades(previous, complete=True, by=scolarite, teacher=teacher)
+    _grades(current, complete=False, by=scolarite, teacher=teacher)
+
+
+def _programme(school_year, *, source: Programme | None) -> Programme:
+    existing = Programme.objects.filter(school_year=school_year).first()
+    if existing:
+        return existing
+    return copy_programme(source, school_year) if source else load_seed(school_year)
+
+
+def _grades(programme: Programme, *, complete: bool, by, teacher) -> None:
+    """Plausible grades for each apprentice enrolled that year: a level of their own, spread
+    per assessment; a few absences (ABS) and excuses (EXC). In progress (`complete` False):
+    the first semester's continuous assessment of most modules, a few ATT, the demo teacher's
+    first module entirely, their second half, their third not at all."""
+    enrolments = list(
+        Enrolment.objects.filter(school_year=programme.school_year, status__in=GRADED).select_related(
+            "apprenticeship__apprentice"
+        )
+    )
+    assessments = list(
+        Assessment.objects.filter(module__unit__programme=programme)
+        .exclude(grades__isnull=False)
+        .select_related("module__unit")
+        .order_by("module__code", "position")
+    )
+    if not enrolments or not assessments:
+        return
+    grades = []
+    for enrolment in enrolments:
+        email = enrolment.apprenticeship.apprentice.email
+        rng = random.Random(f"{programme.school_year.start_year}:{email}")
+        level = rng.gauss(12.5, 2.2)
+        for assessment in assessments:
+            module = assessment.module
+            if module.unit.study_year != enrolment.study_year:
+                continue
+            if module.option_id and module.option_id != enrolment.apprenticeship.option_id:
+                continue
+            if not complete and not _entered_yet(module, assessment, email):
+                continue
+            grades.append(
+                _grade(
+                    rng, level, assessment, enrolment, by=teacher if _taught(module) else by, final=complete
+                )
+            )
+    bulk_create_with_history(grades, Grade, batch_size=500, default_user=by)
+
+
+def _taught(module: Module) -> bool:
+    return module.code in TEACHER_MODULES
+
+
+def _entered_yet(module: Module, assessment: Assessment, email: str) -> bool:
+    if module.code == TEACHER_MODULES[0]:
+        return True
+    if module.code == TEACHER_MODULES[1]:
+        return assessment.position == 0
+    if module.code == TEACHER_MODULES[2]:
+        return False
+    first_semester = module.semester % 2 == 1
+    return first_semester and assessment.position == 0 and int(module.code[-2:]) % 4 != 0
+
+
+def _grade(
+    rng: random.Random, level: float, assessment: Assessment, enrolment: Enrolment, *, by, final: bool
+) -> Grade:
+    draw = rng.random()
+    if not final and draw > 0.985:  # pending: a paper to find, a grade to confirm
+        return Grade(assessment=assessment, enrolment=enrolment, special=SpecialGrade.ATT, updated_by=by)
+    if draw < 0.01:
+        return Grade(assessment=assessment, enrolment=enrolment, special=SpecialGrade.ABS, updated_by=by)
+    if draw < 0.02:
+        return Grade(assessment=assessment, enrolment=enrolment, special=SpecialGrade.EXC, updated_by=by)
+    value = min(max(rng.gauss(level, 3.0), 0.0), 20.0)
+    half_points = Decimal(round(value * 2)) / 2
+    return Grade(assessment=assessment, enrolment=enrolment, value=half_points, updated_by=by)
