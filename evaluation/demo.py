@@ -14,8 +14,8 @@ from simple_history.utils import bulk_create_with_history
 from apprentissage.demo import DemoContext, ensure_person, in_group
 from apprentissage.enums import EnrolmentStatus, StaffRole
 from apprentissage.models import Enrolment
-from evaluation.enums import SpecialGrade
-from evaluation.models import Assessment, Grade, Module, Programme
+from evaluation.enums import GradedBy, SpecialGrade
+from evaluation.models import Assessment, ComponentGrade, Grade, Module, Programme, UnitComponent
 from evaluation.programmes import copy_programme, load_seed
 
 TEACHER = "enseignant@example.com"
@@ -34,6 +34,7 @@ def load(ctx: DemoContext) -> None:
         module.teachers.add(teacher)
     scolarite = ctx.people.get("scolarite@example.com")
     _grades(previous, complete=True, by=scolarite, teacher=teacher)
+    _component_grades(previous)
     _grades(current, complete=False, by=scolarite, teacher=teacher)
 
 
@@ -81,6 +82,52 @@ def _grades(programme: Programme, *, complete: bool, by, teacher) -> None:
                 )
             )
     bulk_create_with_history(grades, Grade, batch_size=500, default_user=by)
+
+
+# What each grader wrote, by component (the grade's level picks one).
+COMMENTS = {
+    GradedBy.SCHOOL_TUTOR: (
+        "Rapport à reprendre sur l'analyse.",
+        "Rapport clair et structuré.",
+        "Excellent rapport.",
+    ),
+    GradedBy.PROJECT_JURY: ("Projet fragile.", "Projet solide, bien défendu.", "Projet remarquable."),
+    GradedBy.COMPANY_TUTOR: ("Des progrès à faire.", "Très bonne implication.", "Exemplaire."),
+}
+
+
+def _component_grades(programme: Programme) -> None:
+    """Last year's Unité Entreprise, graded by whom the component says: the school tutor (the
+    reports), the jury (the project), the company tutor (professional behaviour)."""
+    components = list(
+        UnitComponent.objects.filter(unit__programme=programme)
+        .exclude(grades__isnull=False)
+        .select_related("unit")
+    )
+    enrolments = Enrolment.objects.filter(
+        school_year=programme.school_year, status__in=GRADED
+    ).select_related(
+        "apprenticeship__apprentice", "apprenticeship__school_tutor", "apprenticeship__company_tutor"
+    )
+    grades = []
+    for enrolment in enrolments:
+        apprenticeship = enrolment.apprenticeship
+        rng = random.Random(f"uw:{programme.school_year.start_year}:{apprenticeship.apprentice.email}")
+        for component in components:
+            if component.unit.study_year != enrolment.study_year:
+                continue
+            value = Decimal(round(min(max(rng.gauss(13.5, 2.5), 6.0), 19.5) * 2)) / 2
+            grader = {
+                GradedBy.SCHOOL_TUTOR: apprenticeship.school_tutor,
+                GradedBy.COMPANY_TUTOR: apprenticeship.company_tutor,
+            }.get(component.graded_by, apprenticeship.school_tutor)
+            comment = COMMENTS[component.graded_by][0 if value < 10 else 1 if value < 16 else 2]
+            grades.append(
+                ComponentGrade(
+                    component=component, enrolment=enrolment, value=value, comment=comment, updated_by=grader
+                )
+            )
+    bulk_create_with_history(grades, ComponentGrade, batch_size=500)
 
 
 def _taught(module: Module) -> bool:

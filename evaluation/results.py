@@ -1,0 +1,116 @@
+"""Results read from the database: the inputs of evaluation.computation built from a programme
+and the grades of some enrolments, in a constant number of queries whatever their number
+(the programme's units, modules and assessments; the grades; the Unité Entreprise's grades).
+
+The computation itself is pure (evaluation.computation): this module only reads and shapes."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from apprentissage.models import Enrolment
+from evaluation import computation
+from evaluation.models import ComponentGrade, Grade, Programme, TeachingUnit
+
+
+@dataclass(frozen=True)
+class ProgrammeShape:
+    """A programme's units with their modules, assessments and components, read once."""
+
+    programme: Programme
+    units: list[TeachingUnit]
+
+    @classmethod
+    def of(cls, programme: Programme) -> "ProgrammeShape":
+        units = list(
+            programme.units.prefetch_related("modules__assessments", "components").order_by(
+                "study_year", "position", "code"
+            )
+        )
+        return cls(programme, units)
+
+    def units_of(self, study_year: int) -> list[TeachingUnit]:
+        return [unit for unit in self.units if unit.study_year == study_year]
+
+
+def year_results(
+    enrolments: Iterable[Enrolment], shape: ProgrammeShape | Programme
+) -> dict[int, computation.YearResult]:
+    """enrolment id → its year's results under the programme's rules (modules of its study
+    year, of its option for the Option UE; the Unité Entreprise from its components). The
+    enrolments' apprenticeships give the option (`select_related("apprenticeship")`, else one
+    query)."""
+    shape = shape if isinstance(shape, ProgrammeShape) else ProgrammeShape.of(shape)
+    enrolments = list(enrolments)
+    if not enrolments:
+        return {}
+    ids = [e.pk for e in enrolments]
+    fields = ("enrolment_id", "value", "special")
+    programme = shape.programme
+    grades = {
+        (g.enrolment_id, g.assessment_id): g.entered
+        for g in Grade.objects.filter(
+            enrolment_id__in=ids, assessment__module__unit__programme=programme
+        ).only("assessment_id", *fields)
+    }
+    components = {
+        (g.enrolment_id, g.component_id): g.entered
+        for g in ComponentGrade.objects.filter(
+            enrolment_id__in=ids, component__unit__programme=programme
+        ).only("component_id", *fields)
+    }
+    options = _options_of(enrolments)
+    rules = shape.programme.rules()
+    return {
+        enrolment.pk: computation.compute_year(
+            [
+                _ue(unit, enrolment.pk, options[enrolment.pk], grades, components)
+                for unit in shape.units_of(enrolment.study_year)
+            ],
+            rules,
+        )
+        for enrolment in enrolments
+    }
+
+
+def _options_of(enrolments: list[Enrolment]) -> dict[int, int]:
+    loaded = {e.pk: e.apprenticeship.option_id for e in enrolments if Enrolment.apprenticeship.is_cached(e)}
+    missing = [e.pk for e in enrolments if e.pk not in loaded]
+    if missing:
+        loaded.update(Enrolment.objects.filter(pk__in=missing).values_list("pk", "apprenticeship__option_id"))
+    return loaded
+
+
+def _ue(unit: TeachingUnit, enrolment_id: int, option_id: int, grades, components) -> computation.UE:
+    if unit.is_company_unit:
+        modules = [
+            computation.component(c.code, components.get((enrolment_id, c.pk)), weight=c.weight)
+            for c in unit.components.all()
+        ]
+    else:
+        modules = [
+            module_input(module, enrolment_id, grades)
+            for module in unit.modules.all()
+            if module.option_id is None or module.option_id == option_id
+        ]
+    return computation.UE(code=unit.code, modules=modules, ects=unit.ects, label=unit.title)
+
+
+def module_input(module, enrolment_id: int, grades) -> computation.Module:
+    """The computation's module for one enrolment: its assessments (prefetched) with the
+    grades of `grades` ((enrolment id, assessment id) → entered grade); the resit apart."""
+    firsts, resit = [], None
+    for assessment in module.assessments.all():
+        entered = computation.Assessment(
+            grades.get((enrolment_id, assessment.pk)),
+            weight=assessment.weight,
+            out_of=assessment.out_of,
+            label=assessment.title,
+            ref=assessment.pk,
+        )
+        if assessment.is_resit:
+            resit = entered
+        else:
+            firsts.append(entered)
+    return computation.Module(
+        code=module.code, assessments=firsts, coefficient=module.coefficient, resit=resit, label=module.title
+    )
