@@ -31,3 +31,42 @@ class GradedBy(models.TextChoices):
     SCHOOL_TUTOR = "school_tutor", _("School tutor")
     PROJECT_JURY = "project_jury", _("Project jury (company tutor, school tutor, option lead)")
     COMPANY_TUTOR = "company_tutor", _("Company tutor")
+
+
+class ScorerRole(models.TextChoices):
+    """Who gave a rubric scoring."""
+
+    COMPANY_TUTOR = "company_tutor", _("Company tutor")
+    SCHOOL_TUTOR = "school_tutor", _("School tutor")
+    OPTION_LEAD = "option_lead", _("Option lead")
+    AGREED = "agreed", _("Jury (agreed scores)")
+
+
+class DefenceState(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class JuryState(models.TextChoices):
+    PREPARING = "preparing", _("Being prepared")
+    DELIBERATING = "deliberating", _("Deliberating")
+    CLOSED = "closed", _("Closed (minutes produced)")
+    PUBLISHED = "published", _("Results published")
+
+
+class YearDecision(models.TextChoices):
+    """The jury's year decisions (PRACTICE.md §4); ADJ needs a reason."""
+
+    ADM = computation.YearCode.ADM, _("ADM — passed")
+    ADJ = computation.YearCode.ADJ, _("ADJ — passed by decision of the jury")
+    AJ = computation.YearCode.AJ, _("AJ — failed (ajourné)")
+    RAT = computation.YearCode.RAT, _("RAT — awaiting resits")
+    DEF = computation.YearCode.DEF, _("DEF — defaulting (défaillant)")
+    DEM = computation.YearCode.DEM, _("DEM — resigned")
+
+
+class Outcome(models.TextChoices):
+    NEXT_YEAR = computation.Outcome.NEXT_YEAR, _("Goes on to the next year")
+    REPEAT = computation.Outcome.REPEAT, _("Repeats the year")
+    LEAVE = computation.Outcome.LEAVE, _("Leaves the programme")

@@ -27,6 +27,28 @@ class ProgrammeExists(Exception):
     """The school year already has a programme: nothing is replaced."""
 
 
+def rubric_data(criteria) -> list[dict]:
+    """A seed rubric as stored on a component (JSON: points as strings, exact)."""
+    return [
+        {
+            "code": criterion.code,
+            "title": criterion.title,
+            "max_points": str(criterion.max_points),
+            "levels": [
+                {
+                    "code": level.code,
+                    "title": level.title,
+                    "descriptor": level.descriptor,
+                    "min": str(level.min_points),
+                    "max": str(level.max_points),
+                }
+                for level in criterion.levels
+            ],
+        }
+        for criterion in criteria
+    ]
+
+
 @transaction.atomic
 def load_seed(school_year: SchoolYear) -> Programme:
     """The seed's programme for `school_year` (its UEs, modules with their default
@@ -59,6 +81,7 @@ def load_seed(school_year: SchoolYear) -> Programme:
                         description=component.description,
                         weight=component.weight,
                         graded_by=component.graded_by,
+                        rubric=rubric_data(seed.RUBRICS[component.rubric]) if component.rubric else [],
                         position=index,
                     )
                     for index, component in enumerate(company_years[study_year].components)
@@ -118,6 +141,7 @@ def copy_programme(source: Programme, school_year: SchoolYear) -> Programme:
                 description=c.description,
                 weight=c.weight,
                 graded_by=c.graded_by,
+                rubric=c.rubric,
                 position=c.position,
             )
             for c in unit.components.all()

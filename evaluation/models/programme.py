@@ -201,6 +201,12 @@ class UnitComponent(models.Model):
     description = models.TextField(_("description"), blank=True)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, validators=POSITIVE)
     graded_by = models.CharField(_("graded by"), max_length=20, choices=GradedBy.choices)
+    due_on = models.DateField(
+        _("due on"), null=True, blank=True, help_text=_("For a report: the last day to upload it on time.")
+    )
+    # The rubric scored online (the project's seven criteria, the behaviour's): a list of
+    # {"code", "title", "max_points", "levels": [{"code", "title", "descriptor", "min", "max"}]}.
+    rubric = models.JSONField(_("rubric"), default=list, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     history = HistoricalRecords()
 

@@ -30,6 +30,13 @@ def test_the_seed_gives_every_ue_module_assessment_and_component(programme):
         ("COMPORTEMENT", Decimal("0.25"), "company_tutor"),
     ]
     assert UnitComponent.objects.filter(unit__programme=programme, unit__study_year=3).count() == 2
+    project = uw.components.get(code="PROJET")
+    assert [c["code"] for c in project.rubric][:2] == ["contexte", "diagnostic"] and len(project.rubric) == 7
+    assert sum(Decimal(c["max_points"]) for c in project.rubric) == 20
+    assert (
+        len(uw.components.get(code="COMPORTEMENT").rubric) == 6
+        and not uw.components.get(code="RAPPORT_OBS").rubric
+    )
 
 
 def test_each_option_follows_600_hours_20_modules_and_60_ects_a_year(programme):
@@ -64,6 +71,9 @@ def test_a_programme_is_copied_to_the_next_school_year_with_its_teachers(program
     assert list(copied.teachers.all()) == [teacher] and copied.pk != module.pk
     assert copied.assessments.count() == 2
     assert UnitComponent.objects.filter(unit__programme=copy).count() == 8
+    assert UnitComponent.objects.get(unit__programme=copy, unit__study_year=1, code="PROJET").rubric[0][
+        "levels"
+    ]
     # The source is untouched
     assert Module.objects.filter(unit__programme=programme).count() == 114
 
