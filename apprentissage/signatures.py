@@ -110,6 +110,21 @@ def sign_online(document, *, signer, purpose: str, evidence: SignerEvidence) -> 
     )
 
 
+def certify(document, *, issued_by, issuer_name: str, purpose: str) -> Signature:
+    """The school certifies a document it issues itself (a transcript): no typed name, the
+    issuer's office as the name, the content's SHA-256 and a verification code like any
+    signature's. `issued_by`: the person whose action issued it (audit)."""
+    return Signature.objects.create(
+        content_type=ContentType.objects.get_for_model(document),
+        object_id=document.pk,
+        purpose=purpose,
+        method=Signature.Method.CERTIFIED,
+        signer=issued_by,
+        signer_name=issuer_name,
+        content_sha256=content_hash(document),
+    )
+
+
 # A scan is parsed as a PDF and refused when it is also something else (a polyglot: bytes
 # before "%PDF-", data after the last "%%EOF", a ZIP or HTML document) or when it can act
 # (JavaScript, automatic actions, launched programs, embedded files) or is encrypted.

@@ -6,8 +6,11 @@ The computation itself is pure (evaluation.computation): this module only reads 
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
-from apprentissage.models import Enrolment
+from django.db.models import Subquery
+
+from apprentissage.models import Enrolment, SchoolYear
 from evaluation import computation
 from evaluation.models import ComponentGrade, Grade, Programme, TeachingUnit
 
@@ -59,7 +62,8 @@ def year_results(
         ).only("component_id", *fields)
     }
     options = _options_of(enrolments)
-    rules = shape.programme.rules()
+    acquired = acquired_ues(enrolments, programme.school_year_id)
+    rules = programme.rules()
     return {
         enrolment.pk: computation.compute_year(
             [
@@ -67,9 +71,48 @@ def year_results(
                 for unit in shape.units_of(enrolment.study_year)
             ],
             rules,
+            acquired=acquired.get(enrolment.pk, ()),
         )
         for enrolment in enrolments
     }
+
+
+def acquired_ues(enrolments: list[Enrolment], school_year_id: int) -> dict[int, list[computation.AcquiredUE]]:
+    """enrolment id → the UEs its apprentice validated in an earlier year of the same study
+    year (a repeated year), from the published decisions' snapshots (capitalisation), in one
+    query; none for an apprentice who repeats nothing."""
+    from evaluation.enums import JuryState
+    from evaluation.models import JuryDecision
+
+    repeating = {e.apprenticeship_id: e for e in enrolments}
+    found: dict[int, list[computation.AcquiredUE]] = {}
+    earlier = JuryDecision.objects.filter(
+        enrolment__apprenticeship_id__in=list(repeating),
+        enrolment__school_year__start_year__lt=Subquery(
+            SchoolYear.objects.filter(pk=school_year_id).values("start_year")
+        ),
+        session__state=JuryState.PUBLISHED,
+    ).values_list(
+        "enrolment__apprenticeship_id",
+        "enrolment__study_year",
+        "enrolment__school_year__start_year",
+        "snapshot",
+    )
+    for apprenticeship_id, study_year, year, data in earlier.order_by("enrolment__school_year__start_year"):
+        enrolment = repeating[apprenticeship_id]
+        if study_year != enrolment.study_year:
+            continue
+        for ue in data.get("ues", []):
+            if ue.get("decision") in computation.VALIDATED:
+                found.setdefault(enrolment.pk, []).append(
+                    computation.AcquiredUE(
+                        code=ue["code"],
+                        average=None if ue.get("average") is None else Decimal(ue["average"]),
+                        decision=computation.UECode(ue["decision"]),
+                        year=str(year),
+                    )
+                )
+    return found
 
 
 def _options_of(enrolments: list[Enrolment]) -> dict[int, int]:

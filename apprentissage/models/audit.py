@@ -51,6 +51,7 @@ class Signature(models.Model):
     class Method(models.TextChoices):
         ONLINE = "online", _("signed online")
         PAPER = "paper", _("signed on paper")
+        CERTIFIED = "certified", _("certified by the school through the portal")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
