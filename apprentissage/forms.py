@@ -12,6 +12,17 @@ from apprentissage.models.users import EmailFrequency
 CHOOSE = _("— Choose —")
 
 
+class ReasonForm(forms.Form):
+    """The reason a transition records (reopening, overriding a check): required."""
+
+    comment = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
 class SignatureForm(forms.Form):
     """The form of a transition that signs online (apprentissage.signatures): the signer types
     their name and ticks what they sign, `consent_label` (each document says it its way);

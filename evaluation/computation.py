@@ -546,6 +546,17 @@ def display(value: Decimal | Special | None) -> str:
     return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):.2f}".replace(".", ",")
 
 
+def display_credits(value) -> str:
+    """ECTS credits as shown: "12", "7,5" (credits are whole or half numbers)."""
+    text = f"{Decimal(value).normalize():f}" if value is not None else "—"
+    return text.replace(".", ",")
+
+
+def display_credits_of(earned, total) -> str:
+    """Credits earned out of the total, e.g. "54/60"."""
+    return f"{display_credits(earned)}/{display_credits(total)}"
+
+
 _NUMBER = re.compile(r"-?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
 
 

@@ -270,7 +270,7 @@ def minutes_context(session: JurySession) -> dict:
                 name=str(row.enrolment.apprenticeship.apprentice),
                 option=row.enrolment.apprenticeship.option.name,
                 average=computation.display(row.result.average),
-                ects=f"{row.result.ects_earned:f} / {row.result.ects_total:f}",
+                ects=computation.display_credits_of(row.result.ects_earned, row.result.ects_total),
                 decision=decision.get_code_display() if decision and decision.code else "—",
                 outcome=decision.get_outcome_display() if decision and decision.outcome else "—",
                 reason=decision.reason if decision else "",

@@ -2,6 +2,16 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from apprentissage.menus import menu_group
+from apprentissage.menus import menu_entry, menu_group
 
 menu_group("evaluation", _("Grades"))
+menu_entry(
+    _("My results"),
+    "evaluation:my_results",
+    permission="evaluation.view_my_results",
+    order=120,
+    group="evaluation",
+)
+menu_entry(
+    _("Juries"), "evaluation:jury_list", permission="evaluation.view_juries", order=121, group="evaluation"
+)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apprentissage.forms import ReasonForm
 from apprentissage.notifications import notify
 from apprentissage.rules import can_manage
 from apprentissage.workflow import Actor, Todo, Transition, TransitionContext, Workflow
@@ -93,6 +94,7 @@ JURY_WORKFLOW = Workflow(
             allowed=scolarite,
             comment_required=True,
             effects=(start_deliberation,),
+            form_class=ReasonForm,
             style="danger",
         ),
         Transition(
@@ -122,6 +124,7 @@ JURY_WORKFLOW = Workflow(
             allowed=scolarite,
             comment_required=True,
             effects=(reopened,),
+            form_class=ReasonForm,
             style="danger",
         ),
     ],

@@ -9,10 +9,11 @@ from django.test.utils import CaptureQueriesContext
 
 from apprentissage.models import Enrolment, SchoolYear
 from evaluation import computation
-from evaluation.models import Assessment, ComponentGrade, Grade, Module, UnitComponent
+from evaluation.models import Assessment, ComponentGrade, Grade, Module
 from evaluation.programmes import load_seed
 from evaluation.results import ProgrammeShape, year_results
 from tests import factories as f
+from tests.evaluation.helpers import enrolment_of, fill_year
 
 
 @pytest.fixture
@@ -20,25 +21,8 @@ def programme(world):
     return load_seed(SchoolYear.objects.get(start_year=2026))
 
 
-def _enrolment(apprenticeship) -> Enrolment:
-    return Enrolment.objects.select_related("apprenticeship").get(
-        apprenticeship=apprenticeship, school_year__start_year=2026
-    )
-
-
-def _fill(enrolment, value=Decimal(12), components=Decimal(14)):
-    """Every grade and UW component of the enrolment's year and option."""
-    option = enrolment.apprenticeship.option_id
-    for assessment in Assessment.objects.filter(
-        module__unit__programme__school_year=enrolment.school_year,
-        module__unit__study_year=enrolment.study_year,
-    ).select_related("module"):
-        if assessment.module.option_id in (None, option):
-            Grade.objects.create(assessment=assessment, enrolment=enrolment, value=value)
-    for component in UnitComponent.objects.filter(
-        unit__programme__school_year=enrolment.school_year, unit__study_year=enrolment.study_year
-    ):
-        ComponentGrade.objects.create(component=component, enrolment=enrolment, value=components)
+_enrolment = enrolment_of
+_fill = fill_year
 
 
 def test_a_complete_year_is_admitted_with_its_60_ects(world, programme):
