@@ -1,21 +1,37 @@
 """Demo data of evaluation (called by `load_demo` after the LEA's): the seed's programme for the
 previous school year, copied to the current one (as scolarité would); a module teacher login
-(`enseignant@example.com`) teaching three 2A modules; the previous year's grades complete, the
-current year's in progress (first-semester continuous assessment mostly entered, a few ATT).
+(`enseignant@example.com`) teaching three 2A modules; the previous year's grades complete and
+its juries published (transcripts on download), the current year's in progress (first-semester
+continuous assessment mostly entered, a few ATT) with its 2A jury session to prepare.
 
 Idempotent: a programme is made only when its school year has none, and grades only for
 assessments that have none yet."""
 
+import datetime
+import hashlib
 import random
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from apprentissage.demo import DemoContext, ensure_person, in_group
 from apprentissage.enums import EnrolmentStatus, StaffRole
 from apprentissage.models import Enrolment
-from evaluation.enums import GradedBy, SpecialGrade
-from evaluation.models import Assessment, ComponentGrade, Grade, Module, Programme, UnitComponent
+from apprentissage.pdf import render_pdf
+from evaluation import juries
+from evaluation.enums import GradedBy, JuryState, Outcome, SpecialGrade, YearDecision
+from evaluation.models import (
+    Assessment,
+    ComponentGrade,
+    Grade,
+    JuryDecision,
+    JurySession,
+    Module,
+    Programme,
+    UnitComponent,
+)
 from evaluation.programmes import copy_programme, load_seed
 
 TEACHER = "enseignant@example.com"
@@ -36,6 +52,8 @@ def load(ctx: DemoContext) -> None:
     _grades(previous, complete=True, by=scolarite, teacher=teacher)
     _component_grades(previous)
     _grades(current, complete=False, by=scolarite, teacher=teacher)
+    _juries(ctx, previous, published=True)
+    _juries(ctx, current, published=False)
 
 
 def _programme(school_year, *, source: Programme | None) -> Programme:
@@ -158,3 +176,55 @@ def _grade(
     value = min(max(rng.gauss(level, 3.0), 0.0), 20.0)
     half_points = Decimal(round(value * 2)) / 2
     return Grade(assessment=assessment, enrolment=enrolment, value=half_points, updated_by=by)
+
+
+def _juries(ctx: DemoContext, programme: Programme, *, published: bool) -> None:
+    """A jury per study year. Last year's deliberated and published in June (automatic
+    proposals confirmed, one pass by decision of the jury with its reason, the minutes);
+    this year's 2A session to prepare for scolarité."""
+    school_year = programme.school_year
+    scolarite = ctx.people["scolarite@example.com"]
+    leads = [option.lead for option in ctx.options.values() if option.lead]
+    study_years = (1, 2, 3) if published else (2,)
+    for study_year in study_years:
+        if not Enrolment.objects.filter(school_year=school_year, study_year=study_year).exists():
+            continue  # nobody in that year (the seed's first 3A year comes later)
+        june = datetime.date(school_year.start_year + 1, 6, 20 + study_year)
+        session, created = JurySession.objects.get_or_create(
+            school_year=school_year,
+            study_year=study_year,
+            option=None,
+            defaults={"meets_on": june, "president": ctx.people["responsable.option@example.com"]},
+        )
+        if not created:
+            continue
+        session.members.set([scolarite, *leads])
+        if not published:
+            continue
+        juries.refresh_proposals(session)
+        decisions = list(JuryDecision.objects.filter(session=session).select_related("enrolment"))
+        adjourned = [d for d in decisions if d.code == YearDecision.AJ]
+        if adjourned:  # the jury's own decision on the closest case
+            closest = max(adjourned, key=lambda d: Decimal(d.snapshot.get("average") or 0))
+            closest.code, closest.automatic = YearDecision.ADJ, False
+            closest.reason = "Progression nette au second semestre ; engagement de l'entreprise confirmé."
+            closest.outcome, closest.decided_by = Outcome.NEXT_YEAR, scolarite
+            closest.save()
+        for decision in decisions:  # no result to propose on: the apprentice left or stopped
+            if not decision.code:
+                left = decision.enrolment.status == EnrolmentStatus.LEFT
+                decision.code = YearDecision.DEM if left else YearDecision.DEF
+                decision.reason = (
+                    "A quitté la formation." if left else "Contrat suspendu, épreuves non passées."
+                )
+                decision.outcome, decision.decided_by = Outcome.LEAVE, scolarite
+                decision.save()
+        when = timezone.make_aware(datetime.datetime.combine(june, datetime.time(17, 0)))
+        pdf = render_pdf("evaluation/pdf/minutes.html", juries.minutes_context(session))
+        session.minutes.save(f"pv-demo-{session.pk}.pdf", ContentFile(pdf), save=False)
+        session.minutes_sha256 = hashlib.sha256(pdf).hexdigest()
+        session.state = JuryState.PUBLISHED
+        session.deliberation_started_at = when - datetime.timedelta(hours=3)
+        session.closed_at = when
+        session.published_at = when + datetime.timedelta(days=3)
+        session.save()

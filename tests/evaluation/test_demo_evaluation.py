@@ -43,3 +43,31 @@ def test_this_year_is_in_progress(demo_data):
         grades.count()
         < Grade.objects.filter(assessment__module__unit__programme__school_year__start_year=2025).count()
     )
+
+
+def test_last_years_juries_are_published_and_this_years_2a_is_being_prepared(demo_data):
+    from evaluation.enums import JuryState
+    from evaluation.models import JurySession
+
+    published = JurySession.objects.filter(school_year__start_year=2025)
+    assert sorted(s.study_year for s in published) == [1, 2]  # nobody was in 3A yet
+    assert all(s.state == JuryState.PUBLISHED and s.minutes for s in published)
+    assert all(s.decisions.exclude(code="").count() == s.decisions.count() > 0 for s in published)
+    assert list(
+        JurySession.objects.filter(school_year__start_year=2026).values_list("study_year", "state")
+    ) == [(2, JuryState.PREPARING)]
+
+
+def test_the_demo_apprentice_reads_last_years_results_and_gets_a_transcript_that_verifies(demo_data, client):
+    from apprentissage.signatures import signatures_of, verify
+    from evaluation.models import Transcript
+
+    client.force_login(User.objects.get(email="apprenti@example.com"))
+    assert client.get("/evaluation/mes-resultats/").status_code == 200
+    enrolment = Enrolment.objects.get(
+        apprenticeship__apprentice__email="apprenti@example.com", school_year__start_year=2025
+    )
+    response = client.get(f"/evaluation/resultats/{enrolment.pk}/releve.pdf")
+    assert response.status_code == 200
+    code = signatures_of(Transcript.objects.get(enrolment=enrolment)).get().verification_code
+    assert verify(code).content_unchanged
