@@ -8,4 +8,4 @@ class EvaluationConfig(AppConfig):
 
     def ready(self):
         # Registers permissions, menus and the module teachers' role.
-        from evaluation import menus, roles, rules, workflows  # noqa: F401
+        from evaluation import jobs, menus, roles, rules, workflows  # noqa: F401

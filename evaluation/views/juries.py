@@ -5,6 +5,7 @@ where scolarité enters the decisions."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -12,12 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apprentissage.drafts import ConcurrentEdit
+from apprentissage.models import Job
 from apprentissage.permissions import get_object_for_user_or_404
 from apprentissage.views.transitions import fire_from_request, transition_actions
 from apprentissage.workflow import history_of
 from evaluation import computation, juries
 from evaluation.enums import JuryState
 from evaluation.forms.juries import DecisionForm, JurySessionForm
+from evaluation.jobs import TRANSCRIPTS_ZIP, start_transcripts_zip
 from evaluation.models import JuryDecision, JurySession
 from evaluation.workflows import JURY_WORKFLOW
 
@@ -277,6 +280,36 @@ def jury_minutes(request, pk: int):
     )
 
 
+@require_POST
+@login_required
+def transcripts_zip(request, pk: int):
+    session = _session(request, pk)
+    if not request.user.has_perm("evaluation.manage_juries"):
+        raise PermissionDenied
+    if session.state != JuryState.PUBLISHED:
+        messages.error(request, _("Transcripts are made once the results are published."))
+        return redirect("evaluation:jury_detail", session.pk)
+    job = start_transcripts_zip(session, requested_by=request.user)
+    return redirect("job_detail", pk=job.pk)
+
+
+@login_required
+def transcripts_zip_download(request, pk: int):
+    """The ZIP a transcripts job made, for whoever started it (and scolarité)."""
+    job = get_object_or_404(Job, pk=pk, kind=TRANSCRIPTS_ZIP)
+    if job.created_by_id != request.user.pk and not request.user.has_perm("evaluation.manage_juries"):
+        raise Http404
+    path = job.result.get("file") if job.status == Job.Status.DONE else None
+    if not path or not default_storage.exists(path):
+        raise Http404
+    return FileResponse(
+        default_storage.open(path, "rb"),
+        as_attachment=True,
+        filename=f"releves-jury-{job.payload['session']}.zip",
+        content_type="application/zip",
+    )
+
+
 urlpatterns = [
     path("jurys/", jury_list, name="jury_list"),
     path("jurys/nouveau/", jury_create, name="jury_create"),
@@ -287,4 +320,6 @@ urlpatterns = [
     path("jurys/<int:pk>/propositions/", jury_refresh, name="jury_refresh"),
     path("jurys/<int:pk>/proces-verbal.pdf", jury_minutes, name="jury_minutes"),
     path("decisions/<int:pk>/", jury_decide, name="jury_decide"),
+    path("jurys/<int:pk>/releves/", transcripts_zip, name="transcripts_zip"),
+    path("releves/<int:pk>.zip", transcripts_zip_download, name="transcripts_zip_download"),
 ]

@@ -124,3 +124,32 @@ CASES.add(
         expect(404),
     ),
 )
+
+
+def _zip_job(w):
+    from apprentissage.models import Job
+    from evaluation.jobs import TRANSCRIPTS_ZIP
+
+    job, _created = Job.objects.get_or_create(
+        kind=TRANSCRIPTS_ZIP,
+        defaults={"label": "ZIP", "created_by": w["scolarite"], "payload": {"session": _session(w).pk}},
+    )
+    return job
+
+
+CASES.add(
+    Case(
+        "evaluation:transcripts_zip",
+        "not published",
+        lambda w: reverse("evaluation:transcripts_zip", args=[_session(w).pk]),
+        # scolarité is sent back to the session: nothing to make before publication
+        expect(404, option_lead=403, scolarite=302, admin=302),
+        method="post",
+    ),
+    Case(
+        "evaluation:transcripts_zip_download",
+        "not done",
+        lambda w: reverse("evaluation:transcripts_zip_download", args=[_zip_job(w).pk]),
+        expect(404),
+    ),
+)

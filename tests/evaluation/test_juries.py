@@ -228,3 +228,28 @@ def test_the_deliberation_grid_runs_a_constant_number_of_queries(world, session,
         fill_year(enrolment_of(a))
     juries.refresh_proposals(session)
     assert measure() == few
+
+
+def test_a_sessions_transcripts_are_made_as_one_zip_in_the_background(
+    world, session, filled, login, django_capture_on_commit_callbacks
+):
+    import io
+    import zipfile
+
+    from apprentissage.models import Job
+
+    other = f.ApprenticeshipFactory(cohort=world.own.cohort, option=world.own.option)
+    fill_year(enrolment_of(other))
+    _publish(world, session)
+    client = login(world["scolarite"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("evaluation:transcripts_zip", args=[session.pk]))
+
+    job = Job.objects.get()
+    assert response.status_code == 302 and job.status == Job.Status.DONE, job.message
+    download = client.get(job.next_url)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    assert len(archive.namelist()) == 2 and all(archive.read(n)[:5] == b"%PDF-" for n in archive.namelist())
+    assert Transcript.objects.count() == 2
+    assert login(world["option_lead"]).get(job.next_url).status_code == 404
