@@ -15,3 +15,10 @@ menu_entry(
 menu_entry(
     _("Juries"), "evaluation:jury_list", permission="evaluation.view_juries", order=121, group="evaluation"
 )
+menu_entry(
+    _("Grade changes"),
+    "evaluation:grade_audit",
+    permission="evaluation.view_grade_audit",
+    order=122,
+    group="evaluation",
+)

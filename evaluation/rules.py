@@ -96,3 +96,4 @@ rules.add_perm(
     is_own_enrolment | tutors_enrolment_at_school | leads_enrolments_option | can_manage,
 )
 rules.add_perm("evaluation.view_my_results", is_an_apprentice)
+rules.add_perm("evaluation.view_grade_audit", can_manage)

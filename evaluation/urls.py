@@ -1,6 +1,6 @@
 """Each area of evaluation declares its own URL patterns in its view module."""
 
-from .views import grades, juries, programme, results
+from .views import audit, grades, juries, programme, results
 
 app_name = "evaluation"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *grades.urlpatterns,
     *juries.urlpatterns,
     *results.urlpatterns,
+    *audit.urlpatterns,
 ]

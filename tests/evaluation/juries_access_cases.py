@@ -153,3 +153,5 @@ CASES.add(
         expect(404),
     ),
 )
+
+CASES.add(Case("evaluation:grade_audit", "", lambda w: reverse("evaluation:grade_audit"), staff_only()))
