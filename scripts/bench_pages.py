@@ -194,3 +194,33 @@ page("lea:plans_to_review", OPTION_LEAD)
 page("lea:missing_visits", SCHOOL_TUTOR)
 page("lea:missing_visits", SCOLARITE, label="lea:missing_visits (all)")
 page("lea:framework", SCOLARITE)
+
+
+# Evaluation: juries, results, the grade audit (the demo's sessions: last year's published,
+# this year's 2A being prepared — at school size, every 2A apprentice of the bench school).
+def _jury_session(d: Data) -> list:
+    from evaluation.models import JurySession
+
+    return [JurySession.objects.get(school_year__start_year=d.start_year, study_year=2, option=None).pk]
+
+
+def _demo_enrolment(d: Data, years_back: int) -> list:
+    from apprentissage.models import Enrolment
+
+    enrolment = Enrolment.objects.get(
+        apprenticeship_id=d.demo_apprenticeship, school_year__start_year=d.start_year - years_back
+    )
+    return [enrolment.pk]
+
+
+page("evaluation:jury_list", SCOLARITE)
+page("evaluation:jury_detail", SCOLARITE, _jury_session)
+page("evaluation:jury_grid", SCOLARITE, _jury_session)
+page("evaluation:my_results", APPRENTICE)
+page(
+    "evaluation:results",
+    SCHOOL_TUTOR,
+    lambda d: _demo_enrolment(d, 1),
+    label="evaluation:results (last year)",
+)
+page("evaluation:grade_audit", SCOLARITE)
