@@ -131,6 +131,13 @@ JURY_WORKFLOW = Workflow(
     state_texts={J.PUBLISHED: gettext_lazy("Results published.")},
     todos=[
         Todo(
+            ("deliberate", "deliberate_anyway"),
+            gettext_lazy("%(session)s: check the grades are complete, then deliberate"),
+            url=session_url,
+            params=lambda session: {"session": session},
+            select_related=("school_year", "option"),
+        ),
+        Todo(
             ("close",),
             gettext_lazy("%(session)s: decide and close the session"),
             url=session_url,
