@@ -86,8 +86,8 @@ def my_results(request):
     enrolments = (
         _enrolments().filter(apprenticeship__apprentice=request.user).order_by("-school_year__start_year")
     )
-    years = _years(enrolments)
-    if not years:
+    years = [year for year in _years(enrolments) if year["ues"]]  # the years with results
+    if not enrolments.exists():
         raise Http404
     return render(request, "evaluation/results/mine.html", {"years": years})
 

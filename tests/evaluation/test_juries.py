@@ -159,7 +159,7 @@ def test_results_are_hidden_until_published_then_shown_to_all_at_once(world, ses
     after = client.get(reverse("evaluation:my_results")).content.decode()
     assert "Provisoire" not in after and "ADM" in after
     assert Notification.objects.filter(
-        user=world["apprentice"], url=reverse("evaluation:my_results")
+        recipient=world["apprentice"], url=reverse("evaluation:my_results")
     ).exists()
 
 
