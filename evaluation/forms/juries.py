@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apprentissage.enums import StaffRole
+from apprentissage.forms import CHOOSE
 from apprentissage.models import User
 from evaluation import computation
 from evaluation.enums import Outcome, YearDecision
@@ -68,7 +69,7 @@ class DecisionForm(forms.Form):
 
     code = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("", "—"), *YearDecision.choices],
+        choices=[("", CHOOSE), *YearDecision.choices],
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     outcome = forms.ChoiceField(

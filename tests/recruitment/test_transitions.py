@@ -402,6 +402,7 @@ CANCEL_BY_HTTP = {
     "company_tutor": 404,
     "school_tutor": 404,
     "midisup": 404,
+    "module_teacher": 404,
     "outsider": 404,
     "anonymous": 302,  # to the login page
 }
