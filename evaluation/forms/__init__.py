@@ -1,0 +1,1 @@
+"""Evaluation's forms, one module per area (the programme; the grade grids)."""
