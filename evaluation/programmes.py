@@ -3,11 +3,11 @@ a plausible maquette until scolarité enters the school's own), copied from one 
 the next, and its totals computed (hours, modules, ECTS) to show beside the seed's figures."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models, transaction
-from django.template.defaultfilters import floatformat
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from apprentissage.enums import StaffRole, StudyYear
@@ -254,34 +254,92 @@ class ProgrammeOutline:
     programme: Programme
     years: list[YearOutline]
     overall: list[TotalsRow]  # per option, over the three years
-    graded_assessments: set[int]  # assessments with a grade: they cannot be removed
-
-    def module_has_grades(self, module: Module) -> bool:
-        return any(a.pk in self.graded_assessments for a in module.assessment_list)
 
 
-def _course_units(programme: Programme) -> list[TeachingUnit]:
-    """The programme's UEs with their modules (option, teachers, assessments) and the UW's
-    components: five queries whatever the size."""
-    modules = Module.objects.select_related("option").prefetch_related(
-        models.Prefetch("teachers", queryset=User.objects.order_by("last_name", "first_name")),
-        "assessments",
+def short_number(value: Decimal | int, separator: str = ",") -> str:
+    """1.50 → "1,5"; 10.00 → "10" (`separator`: the language's decimal separator)."""
+    text = f"{Decimal(value):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", separator)
+
+
+@dataclass
+class AssessmentRow:
+    pk: int
+    title: str
+    weight: Decimal
+    out_of: Decimal
+    is_resit: bool
+    shown: str = ""  # "Examen final (0,6, /20)"
+
+
+@dataclass
+class ModuleRow:
+    """A module as the programme page shows it (read as tuples, its numbers written once:
+    the page lists them all)."""
+
+    pk: int
+    code: str
+    title: str
+    semester: int
+    coefficient: Decimal
+    hours: int
+    option_id: int | None
+    option: Option | None = None
+    teachers: list[str] = field(default_factory=list)
+    assessments: list[AssessmentRow] = field(default_factory=list)
+    coefficient_shown: str = ""
+    hours_shown: str = ""
+    semester_shown: str = ""
+    teachers_shown: str = ""
+
+
+def _course_units(programme: Programme, options: dict[int, Option]) -> list[TeachingUnit]:
+    """The programme's UEs, each with its modules (`module_list`: their option, teachers and
+    assessments) and its components (`component_list`): five queries whatever the size."""
+    units = list(programme.units.order_by("study_year", "position", "code"))
+    by_unit: dict[int, list[ModuleRow]] = defaultdict(list)
+    modules: dict[int, ModuleRow] = {}
+    rows = (
+        Module.objects.filter(unit__programme=programme)
+        .order_by("unit_id", "option__name", "semester", "code")
+        .values_list("unit_id", "pk", "code", "title", "semester", "coefficient", "hours", "option_id")
     )
-    units = list(
-        programme.units.order_by("study_year", "position", "code").prefetch_related(
-            models.Prefetch(
-                "modules",
-                queryset=modules.order_by("option__name", "semester", "code"),
-                to_attr="module_list",
-            ),
-            models.Prefetch("components", to_attr="component_list"),
+    separator = get_format("DECIMAL_SEPARATOR")
+    for unit_id, *values in rows:
+        module = modules[values[0]] = ModuleRow(*values)
+        module.option = options.get(module.option_id)
+        module.coefficient_shown = short_number(module.coefficient, separator)
+        module.hours_shown = str(module.hours)
+        module.semester_shown = f"S{module.semester}"
+        by_unit[unit_id].append(module)
+    for module_id, *values in (
+        Assessment.objects.filter(module__unit__programme=programme)
+        .order_by("module_id", "is_resit", "position", "pk")
+        .values_list("module_id", "pk", "title", "weight", "out_of", "is_resit")
+    ):
+        assessment = AssessmentRow(*values)
+        assessment.shown = (
+            f"{assessment.title} ({short_number(assessment.weight, separator)}, "
+            f"/{short_number(assessment.out_of, separator)})"
         )
-    )
+        modules[module_id].assessments.append(assessment)
+    for module_id, first_name, last_name, email in (
+        Module.teachers.through.objects.filter(module__unit__programme=programme)
+        .order_by("user__last_name", "user__first_name", "user__email")
+        .values_list("module_id", "user__first_name", "user__last_name", "user__email")
+    ):
+        modules[module_id].teachers.append(f"{first_name} {last_name.upper()}".strip() or email)
+    for module in modules.values():
+        module.teachers_shown = ", ".join(module.teachers)
+    components: dict[int, list[UnitComponent]] = defaultdict(list)
+    for component in UnitComponent.objects.filter(unit__programme=programme).order_by("position", "code"):
+        components[component.unit_id].append(component)
     for unit in units:
+        unit.module_list = by_unit[unit.pk]
+        unit.component_list = components[unit.pk]
         unit.components_weight = sum((c.weight for c in unit.component_list), Decimal(0))
-        for module in unit.module_list:
-            module.assessment_list = list(module.assessments.all())
-            module.teacher_list = list(module.teachers.all())
     return units
 
 
@@ -334,10 +392,10 @@ def _totals(
 
 
 def programme_outline(programme: Programme) -> ProgrammeOutline:
-    """Everything the programme page shows, in a constant number of queries (seven: the UEs,
-    their modules, teachers, assessments, components, the options, the graded assessments)."""
-    units = _course_units(programme)
+    """Everything the programme page shows, in six queries whatever the size: the options,
+    the UEs, their modules, the modules' assessments, their teachers, the UW's components."""
     options = list(Option.objects.order_by("name"))
+    units = _course_units(programme, {option.pk: option for option in options})
     per_year, overall = _totals(units, options)
     labels = dict(StudyYear.choices)
     years = []
@@ -352,27 +410,20 @@ def programme_outline(programme: Programme) -> ProgrammeOutline:
                 totals=per_year.get(study_year, []),
             )
         )
-    graded = set(
-        Grade.objects.filter(assessment__module__unit__programme=programme)
-        .values_list("assessment_id", flat=True)
-        .distinct()
-    )
-    return ProgrammeOutline(programme=programme, years=years, overall=overall, graded_assessments=graded)
-
-
-def _mark(value: Decimal | None) -> str:
-    return floatformat(value, "-2")
+    return ProgrammeOutline(programme=programme, years=years, overall=overall)
 
 
 def rules_in_words(programme: Programme) -> list[str]:
     """The programme's grading rules (its règlement), as sentences a reader understands."""
-    pass_mark = _mark(programme.pass_mark)
+    separator = get_format("DECIMAL_SEPARATOR")
+    pass_mark = short_number(programme.pass_mark, separator)
     words = [
         _(
             "Grades are out of 20 (an assessment graded on another scale is brought back to 20). "
             "Averages are kept at full precision and rounded to 2 decimals for display only; a "
-            "threshold is reached with a tolerance of 0.005 (9.995 reaches 10)."
+            "threshold is reached with a tolerance of 0.005 (%(almost)s reaches %(mark)s)."
         )
+        % {"almost": short_number(programme.pass_mark - Decimal("0.005"), separator), "mark": pass_mark}
     ]
     words.append(
         _(
@@ -399,7 +450,7 @@ def rules_in_words(programme: Programme) -> list[str]:
                 "A module average below %(mark)s/20 is eliminatory: its UE is not validated, whatever "
                 "the others."
             )
-            % {"mark": _mark(programme.eliminatory_below)}
+            % {"mark": short_number(programme.eliminatory_below, separator)}
         )
     else:
         words.append(_("No module grade is eliminatory."))
@@ -409,7 +460,7 @@ def rules_in_words(programme: Programme) -> list[str]:
                 "A UE not validated but whose average reaches %(floor)s/20 is compensated (CMP) when the "
                 "year average reaches %(mark)s/20."
             )
-            % {"floor": _mark(programme.compensation_floor), "mark": pass_mark}
+            % {"floor": short_number(programme.compensation_floor, separator), "mark": pass_mark}
         )
     else:
         words.append(_("UEs are not compensated by the year average: each must be validated on its own."))
@@ -424,7 +475,7 @@ def rules_in_words(programme: Programme) -> list[str]:
     else:
         words.append(
             _("Resit (rattrapage): the resit counts up to %(cap)s/20 and never lowers the first result.")
-            % {"cap": _mark(programme.resit_cap)}
+            % {"cap": short_number(programme.resit_cap, separator)}
         )
     words.append(
         _(
@@ -462,7 +513,8 @@ def start_programme(*, school_year: SchoolYear, source: str) -> Programme:
     if source == "previous":
         previous = previous_programme(school_year)
         if previous is None:
-            raise LookupError(_("%(year)s has no programme to copy.") % {"year": school_year.start_year - 1})
+            previous_label = f"{school_year.start_year - 1}-{school_year.start_year}"
+            raise LookupError(_("%(year)s has no programme to copy.") % {"year": previous_label})
         return copy_programme(previous, school_year)
     return load_seed(school_year)
 

@@ -9,7 +9,7 @@ the Unité Entreprise whose weights do not make a whole."""
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Layout, Submit
+from crispy_forms.layout import Column, Div, Layout, Row, Submit
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import floatformat
@@ -23,6 +23,15 @@ from ..models import Assessment, Module, Programme, TeachingUnit, UnitComponent
 from ..programmes import OPTION_UNIT, SEED_ECTS_PER_YEAR, has_grades, semesters_of, teacher_candidates
 
 ZERO = Decimal(0)
+
+
+class CommaDecimalField(forms.DecimalField):
+    """A number with a French decimal comma ("1,5") or a point ("1.5")."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
 
 
 def _save_helper() -> FormHelper:
@@ -61,6 +70,9 @@ class ProgrammeRulesForm(forms.ModelForm):
             "resit_rule",
             "resit_cap",
         ]
+        field_classes = dict.fromkeys(
+            ["pass_mark", "eliminatory_below", "compensation_floor", "resit_cap"], CommaDecimalField
+        )
         help_texts = {
             "pass_mark": _("Out of 20: the average a UE (and the year) must reach."),
             "resit_cap": _("Used by the rule “The resit counts up to a cap” only."),
@@ -177,6 +189,7 @@ class ModuleForm(forms.ModelForm):
     class Meta:
         model = Module
         fields = ["unit", "code", "title", "semester", "coefficient", "hours", "option", "teachers"]
+        field_classes = {"coefficient": CommaDecimalField}
         help_texts = {
             "code": _("Unique in the programme, e.g. TI2-03."),
             "coefficient": _("Its weight in the UE average."),
@@ -276,6 +289,7 @@ class AssessmentForm(forms.ModelForm):
     class Meta:
         model = Assessment
         fields = ["title", "weight", "out_of", "is_resit", "position"]
+        field_classes = {"weight": CommaDecimalField, "out_of": CommaDecimalField}
         help_texts = {
             "weight": _("Its weight in the module average, e.g. 0.4 and 0.6, or 1 and 2."),
             "is_resit": _("The module's resit (rattrapage): one at most per module; its weight is not used."),
@@ -306,6 +320,7 @@ class UnitComponentForm(forms.ModelForm):
     class Meta:
         model = UnitComponent
         fields = ["code", "title", "description", "weight", "graded_by", "position"]
+        field_classes = {"weight": CommaDecimalField}
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"weight": _("Its share of the Unité Entreprise grade, e.g. 0.25 for a quarter.")}
 
@@ -315,6 +330,15 @@ class UnitComponentForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(Column("code", css_class="col-md-4"), Column("title", css_class="col-md-8")),
+            "description",
+            Row(
+                Column("weight", css_class="col-md-3"),
+                Column("graded_by", css_class="col-md-6"),
+                Column("position", css_class="col-md-3"),
+            ),
+        )
 
     def clean_code(self):
         return self.cleaned_data["code"].strip()

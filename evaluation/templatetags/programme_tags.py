@@ -3,16 +3,15 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import get_format
+
+from evaluation.programmes import short_number as _short_number
 
 register = template.Library()
 
 
-def _short(value: Decimal) -> str:
-    text = f"{Decimal(value):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return number_format(Decimal(text))
+def _short(value) -> str:
+    return _short_number(Decimal(value), get_format("DECIMAL_SEPARATOR"))
 
 
 @register.filter

@@ -73,7 +73,9 @@ def _components_data(w) -> dict:
         )
     # the blank form for a new component, as the browser sends it
     extra = len(components)
-    data.update({f"form-{extra}-{name}": "" for name in ("code", "title", "description", "weight", "graded_by")})
+    data.update(
+        {f"form-{extra}-{name}": "" for name in ("code", "title", "description", "weight", "graded_by")}
+    )
     data[f"form-{extra}-position"] = "0"
     return data
 
