@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from apprentissage.enums import StaffRole
 from apprentissage.models import SchoolYear
+from apprentissage.tabular import XLSX_MIME, xlsx_bytes
+from evaluation.imports import export_headers
 from evaluation.models import Module
 from evaluation.programmes import load_seed
 from tests import factories as f
@@ -53,10 +55,6 @@ def test_scolarite_reads_the_programme_and_chooses_a_module_teacher(context, liv
     assert page.locator(".programme-totals tr.differs").count() == 0  # the seed matches itself
     watcher.assert_healthy()
     assert_accessible(page)
-    page.screenshot(path="/tmp/scratch/programme.png")
-    page.locator("#totaux").screenshot(path="/tmp/scratch/totals.png")
-    page.locator("#regles").screenshot(path="/tmp/scratch/rules.png")
-    page.locator(".company-unit").first.screenshot(path="/tmp/scratch/uw.png")
 
     module = Module.objects.get(unit__programme=programme, code="TI2-01")
     page.locator(f"#module-{module.pk} a").click()
@@ -67,7 +65,6 @@ def test_scolarite_reads_the_programme_and_chooses_a_module_teacher(context, liv
     assert visible.count() == 1
     page.mouse.move(0, 0)
     assert_accessible(page)
-    page.screenshot(path="/tmp/scratch/module.png", full_page=True)
     visible.locator("input").check()
     search.press("Enter")  # does not submit the form
     assert "modules" in page.url
@@ -80,5 +77,32 @@ def test_scolarite_reads_the_programme_and_chooses_a_module_teacher(context, liv
     page.goto(reverse("evaluation:programme_components", args=[uw.pk]))
     assert page.locator("fieldset").count() == uw.components.count() + 1
     assert_accessible(page)
-    page.screenshot(path="/tmp/scratch/components.png", full_page=True)
     assert not watcher.errors, watcher.errors
+
+
+def test_scolarite_checks_an_import_of_modules(context, live_server, programme):
+    scolarite = f.UserFactory(email="scolarite@example.com", groups=[StaffRole.SCOLARITE])
+    signed_in(context, live_server, scolarite)
+    page = context.new_page()
+    rows = [
+        [2, "TI", "TI2-01", "Automatique et régulation", "S3", "1,5", "30", "", "dupont@example.com"],
+        [2, "TI", "TI2-99", "Semestre faux", "S5", "1", "30", "", ""],
+    ]
+
+    page.goto(reverse("evaluation:programme_import", args=[2026]))
+    assert_accessible(page)
+    page.set_input_files(
+        "input[name='file']",
+        files=[
+            {
+                "name": "programme.xlsx",
+                "mimeType": XLSX_MIME,
+                "buffer": xlsx_bytes(export_headers(), rows, title="P"),
+            }
+        ],
+    )
+    page.locator("input[name='preview']").click()
+    page.wait_for_url("**/importations/**")
+    assert page.locator("table tbody tr.table-danger").count() == 1
+    page.mouse.move(0, 0)
+    assert_accessible(page)
