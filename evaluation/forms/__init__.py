@@ -1,1 +1,0 @@
-"""Evaluation's forms, one module per area (the programme; the grade grids)."""

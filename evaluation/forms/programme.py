@@ -154,6 +154,21 @@ class TeachingUnitForm(forms.ModelForm):
             )
         if cleaned.get("is_company_unit") and code and code.upper() == OPTION_UNIT:
             self.add_error("code", _("The Option UE is a UE of courses, not the Unité Entreprise."))
+        was_option = self.instance.pk and self.instance.code.upper() == OPTION_UNIT
+        if (
+            code
+            and was_option != (code.upper() == OPTION_UNIT)
+            and self.instance.pk
+            and self.instance.modules.exists()
+        ):
+            self.add_error(
+                "code",
+                _(
+                    "The UE has modules: its code stays %(code)s (the Option UE's modules, and only "
+                    "them, belong to an option)."
+                )
+                % {"code": self.instance.code},
+            )
         return cleaned
 
 
@@ -179,7 +194,7 @@ class ModuleForm(forms.ModelForm):
         label=_("Teachers"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "teacher-choice"}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "They enter this module's grades. School tutors and module teachers are listed; "
             "invite a new teacher from the people page first."

@@ -168,6 +168,24 @@ def test_a_bad_ue_is_refused(world, login, changes, field, message):
     assert any(message in error for error in errors), errors
 
 
+@pytest.mark.parametrize(("unit", "code"), [("unit", "OPT"), ("option_unit", "OPTION")])
+def test_a_ue_with_modules_does_not_become_or_stop_being_the_option_ue(world, login, unit, code):
+    tiny = tiny_programme()
+    f.ModuleFactory(unit=tiny.option_unit, code="GI2-01", option=world.own.option, semester=3)
+    unit = getattr(tiny, unit)
+
+    errors = _refused(
+        login(world["scolarite"]),
+        reverse("evaluation:programme_unit_edit", args=[unit.pk]),
+        _unit(code=code, ects=12),
+        "code",
+    )
+    assert (
+        f"The UE has modules: its code stays {unit.code} (the Option UE's modules, and only them, "
+        "belong to an option)."
+    ) in errors
+
+
 def test_a_ue_with_modules_keeps_its_kind_and_its_study_year(world, login):
     tiny = tiny_programme()
 
