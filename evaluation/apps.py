@@ -7,5 +7,5 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation and juries")
 
     def ready(self):
-        # Registers permissions, menus and the module teachers' role.
-        from evaluation import jobs, menus, roles, rules, workflows  # noqa: F401
+        # Registers permissions, menus, the module teachers' role, jobs, workflows and imports.
+        from evaluation import imports, jobs, menus, roles, rules, workflows  # noqa: F401

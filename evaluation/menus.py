@@ -22,3 +22,10 @@ menu_entry(
     order=122,
     group="evaluation",
 )
+menu_entry(
+    _("Programme"),
+    "evaluation:programme",
+    permission="evaluation.view_programme",
+    order=100,
+    group="evaluation",
+)

@@ -224,3 +224,20 @@ page(
     label="evaluation:results (last year)",
 )
 page("evaluation:grade_audit", SCOLARITE)
+# Evaluation: the programme (the bench school has none yet: the seed's is loaded for the
+# current school year the first time, as scolarité's "start from the seed" does).
+
+
+def _programme_of_the_year(d: Data) -> int:
+    from apprentissage.models import SchoolYear
+    from evaluation.models import Programme
+    from evaluation.programmes import load_seed
+
+    school_year = SchoolYear.objects.current()
+    if not Programme.objects.filter(school_year=school_year).exists():
+        load_seed(school_year)
+    return school_year.start_year
+
+
+page("evaluation:programme", SCOLARITE, lambda d: _programme_of_the_year(d) and [])
+page("evaluation:programme_xlsx", SCOLARITE, lambda d: [_programme_of_the_year(d)], timed="xlsx")
