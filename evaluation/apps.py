@@ -7,5 +7,5 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation and juries")
 
     def ready(self):
-        # Registers permissions, menus and the module teachers' role.
-        from evaluation import menus, roles, rules  # noqa: F401
+        # Registers permissions, menus and the module teachers' role; the grade import.
+        from evaluation import grade_import, menus, roles, rules  # noqa: F401
