@@ -158,7 +158,7 @@ def test_a_formula_is_refused(login, module, own, teacher):
 
 
 def test_a_file_without_an_assessment_column_is_refused(login, module, own, teacher):
-    batch, preview = _upload(login(teacher), module, _csv(f"E-mail;Remarque\n{_email(own)};bien\n"))
+    batch, _preview = _upload(login(teacher), module, _csv(f"E-mail;Remarque\n{_email(own)};bien\n"))
     assert batch.file_errors and "Contrôle continu (/20)" in batch.file_errors[0]
     assert not batch.can_confirm
 
