@@ -187,38 +187,33 @@ def row_average(
 # --- The grid ----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
-    assessment: Assessment
-    grade: Grade | None
-
-    @property
-    def entered(self) -> computation.Grade:
-        return self.grade.entered if self.grade else None
+    assessment_id: int
+    entered: computation.Grade
+    version: int  # 0: never saved
 
     @property
     def text(self) -> str:
         return shown(self.entered)
 
-    @property
-    def version(self) -> int:
-        return self.grade.version if self.grade else 0
 
-
-@dataclass
+@dataclass(slots=True)
 class Row:
-    enrolment: Enrolment
+    enrolment_id: int
+    last_name: str
+    first_name: str
+    status: str
     cells: list[Cell]
     average: RowAverage
 
     @property
     def name(self) -> str:
-        apprentice = self.enrolment.apprenticeship.apprentice
-        return f"{apprentice.last_name.upper()} {apprentice.first_name}".strip()
+        return f"{self.last_name.upper()} {self.first_name}".strip()
 
     @property
     def repeating(self) -> bool:
-        return self.enrolment.status == EnrolmentStatus.REPEATING
+        return self.status == EnrolmentStatus.REPEATING
 
 
 @dataclass
@@ -230,22 +225,39 @@ class Grid:
     locked: bool
 
 
+def _stored(value, special) -> computation.Grade:
+    if special:
+        return computation.Special(special)
+    return value  # a Decimal, or None
+
+
 def module_grid(module: Module) -> Grid:
     """The module's grid: one row per graded apprentice, one cell per assessment (the resit
-    last), each row's average. Three queries (assessments, enrolments, grades)."""
+    last), each row's average. Three queries (assessments, enrolments, grades), read as plain
+    values: a grid is 200 apprentices."""
     programme: Programme = module.unit.programme
     assessments = ordered_assessments(module.assessments.all())
-    enrolments = list(graded_enrolments(module))
-    grades = Grade.objects.filter(
-        assessment__module=module, enrolment__in=graded_enrolments(module).values("pk")
-    ).order_by()
-    by_cell = {(g.enrolment_id, g.assessment_id): g for g in grades}
+    graded = graded_enrolments(module)
+    enrolments = list(
+        graded.values_list(
+            "pk", "status", "apprenticeship__apprentice__last_name", "apprenticeship__apprentice__first_name"
+        )
+    )
+    stored = Grade.objects.filter(
+        assessment_id__in=[a.pk for a in assessments], enrolment__in=graded.order_by().values("pk")
+    ).values_list("enrolment_id", "assessment_id", "value", "special", "version")
+    by_cell = {
+        (enrolment_id, assessment_id): (_stored(value, special), version)
+        for enrolment_id, assessment_id, value, special, version in stored.order_by()
+    }
     rules = programme.rules()
+    empty = (None, 0)
     rows = []
-    for enrolment in enrolments:
-        cells = [Cell(a, by_cell.get((enrolment.pk, a.pk))) for a in assessments]
-        entered = {cell.assessment.pk: cell.entered for cell in cells}
-        rows.append(Row(enrolment, cells, row_average(module, assessments, entered, rules)))
+    for enrolment_id, status, last_name, first_name in enrolments:
+        cells = [Cell(a.pk, *by_cell.get((enrolment_id, a.pk), empty)) for a in assessments]
+        entered = {cell.assessment_id: cell.entered for cell in cells}
+        average = row_average(module, assessments, entered, rules)
+        rows.append(Row(enrolment_id, last_name, first_name, status, cells, average))
     return Grid(module, assessments, rows, rules, grades_locked(module, programme.school_year))
 
 
@@ -445,7 +457,7 @@ class ModuleProgress:
 def modules_of(user, school_year: SchoolYear, *, everything: bool = False, **filters) -> QuerySet[Module]:
     """The modules of `school_year` that `user` teaches (`everything`: all of them, for
     scolarité), with `filters` (`study_year`, `unit_code`, `option`) applied."""
-    modules = module_queryset().filter(unit__programme__school_year=school_year)
+    modules = Module.objects.select_related("unit", "option").filter(unit__programme__school_year=school_year)
     if not everything:
         modules = modules.filter(teachers=user)
     if filters.get("study_year"):

@@ -3,6 +3,8 @@ module). The grid saves each cell as it is typed (`grade_save`, JSON for static/
 without JavaScript the grid is a form posting every cell at once. A grid's module is checked on
 every request: a module one does not teach answers 404."""
 
+from html import escape
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -11,7 +13,6 @@ from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -19,17 +20,21 @@ from django.views.decorators.http import require_POST
 
 from apprentissage.enums import StudyYear
 from apprentissage.forms import filter_bar
+from apprentissage.menus import pk_url
 from apprentissage.models import Option, SchoolYear
 from apprentissage.permissions import get_object_for_user_or_404
 from apprentissage.rules import can_manage
 from apprentissage.tabular import xlsx_response
 from apprentissage.views.imports import upload_view
+from evaluation import computation
 from evaluation.grade_import import IMPORT_GRADES, template_rows
 from evaluation.grades import (
+    STATUS_LABELS,
     CellEntry,
     GradeConflict,
     GradesLocked,
     Grid,
+    ModuleProgress,
     graded_enrolments,
     module_grid,
     module_queryset,
@@ -102,62 +107,86 @@ def my_modules(request):
     return render(
         request,
         "evaluation/grades/my_modules.html",
-        {"school_year": school_year, "form": form, "progress": progress, "manages": manages},
+        {
+            "school_year": school_year,
+            "form": form,
+            "progress": progress,
+            "rows_html": modules_rows_html(progress),
+            "manages": manages,
+        },
     )
+
+
+def modules_rows_html(progress: list[ModuleProgress]) -> SafeString:
+    """The modules' rows, written here rather than by a template loop (scolarité: over a
+    hundred modules; every text escaped)."""
+    done = '<span aria-hidden="true">✔</span> '
+    warning = '<span aria-hidden="true">⚠</span> '
+    html = []
+    for item in progress:
+        module = item.module
+        counts = _("%(entered)s / %(expected)s (%(percent)s %%)") % {
+            "entered": item.entered,
+            "expected": item.expected,
+            "percent": item.percent,
+        }
+        html.append(
+            f'<tr><th scope="row"><a href="{pk_url("evaluation:grade_grid", module.pk)}">'
+            f"{escape(module.code)} — {escape(module.title)}</a></th>"
+            f"<td>{escape(module.unit.code)}</td><td>{module.unit.study_year}A</td><td>S{module.semester}</td>"
+            f"<td>{escape(module.option.name) if module.option else '—'}</td>"
+            f'<td class="text-end">{item.apprentices}</td>'
+            f"<td>{done if item.complete else ''}{escape(counts)}"
+            f'<progress class="grade-progress d-block" max="{item.expected or 1}" value="{item.entered}"'
+            f' aria-hidden="true"></progress></td>'
+            f'<td class="text-end">{warning if item.pending else ""}{item.pending}</td></tr>'
+        )
+    return mark_safe("\n".join(html))  # every text escaped
 
 
 # --- The grid ----------------------------------------------------------------------------------
 
 
-def _cell_html(cell, enrolment_id: int, locked: bool, error: str, text: str | None) -> str:
-    a = cell.assessment.pk
-    key = f"{a}-{enrolment_id}"
-    value = cell.text if text is None else text
-    invalid = ' aria-invalid="true"' if error else ""
-    readonly = " readonly" if locked else ""
-    status = '<span class="cell-status"></span>'
-    if error:
-        status = (
-            f'<span class="cell-status" data-state="error">'
-            f'<span aria-hidden="true">⚠</span> {escape(error)}</span>'
-        )
-    return (
-        f'<td class="grade-cell"><input type="text" class="form-control form-control-sm grade-input"'
-        f' id="c-{key}" name="c-{key}" value="{escape(value)}" autocomplete="off" spellcheck="false"'
-        f' data-assessment="{a}" data-enrolment="{enrolment_id}" data-version="{cell.version}"'
-        f' aria-labelledby="h-{a} r-{enrolment_id}" aria-describedby="s-{key}"{invalid}{readonly}>'
-        f'<input type="hidden" name="v-{key}" value="{cell.version}">'
-        f'<span id="s-{key}" class="cell-status-box">{status}</span></td>'
-    )
-
-
 def grid_rows_html(grid: Grid, errors: dict | None = None, texts: dict | None = None) -> SafeString:
     """The grid's rows, written here rather than by a template loop: 200 apprentices × a few
-    assessments are a thousand inputs (every text escaped)."""
+    assessments are a thousand inputs (every text escaped). Each input is named by its cell
+    (`c-<assessment>-<enrolment>`), carries the version it was read at (`data-v`), and is
+    described by its state (`s-…`); each row's versions travel with the form (`v-<enrolment>`)."""
     errors, texts = errors or {}, texts or {}
-    repeating, resit_word = escape(_("repeating")), escape(_("resit"))
+    repeating = f' <span class="badge text-bg-light border">{escape(_("repeating"))}</span>'
+    resit = escape(_("resit"))
+    used = f'<span class="small avg-resit">({resit})</span>'
+    unused = f'<span class="small avg-resit" hidden>({resit})</span>'
+    warning = '<span aria-hidden="true">⚠</span>'
+    notes = {status: escape(str(label)) for status, label in STATUS_LABELS.items()}
+    notes[computation.Status.COMPLETE] = ""
+    out_of_range = escape(_("a grade is above its assessment's maximum"))
+    readonly = " readonly" if grid.locked else ""
     html = []
     for row in grid.rows:
-        e = row.enrolment.pk
-        badge = f' <span class="badge text-bg-light border">{repeating}</span>' if row.repeating else ""
-        cells = "".join(
-            _cell_html(
-                cell,
-                e,
-                grid.locked,
-                errors.get((e, cell.assessment.pk), ""),
-                texts.get((e, cell.assessment.pk)),
+        e = row.enrolment_id
+        cells = []
+        for cell in row.cells:
+            a = cell.assessment_id
+            error = errors.get((e, a))
+            value = escape(texts[(e, a)]) if (e, a) in texts else cell.text  # ours: "12,50", "ABS"
+            state = invalid = ""
+            if error:
+                state = f'<span class="cell-status" data-state="error">{warning} {escape(error)}</span>'
+                invalid = ' aria-invalid="true"'
+            cells.append(
+                f'<td><input id="c-{a}-{e}" name="c-{a}-{e}" value="{value}" data-v="{cell.version}"'
+                f' aria-labelledby="h-{a} r-{e}" aria-describedby="s-{a}-{e}"{invalid}{readonly}>'
+                f'<span id="s-{a}-{e}" class="cs">{state}</span></td>'
             )
-            for cell in row.cells
-        )
-        average = row.average
-        note = "" if average.complete else escape(average.status)
-        hidden = "" if average.resit_used else " hidden"
-        resit = f' <span class="small avg-resit"{hidden}>({resit_word})</span>'
+        versions = ",".join(f"{cell.assessment_id}:{cell.version}" for cell in row.cells)
+        result = row.average.result
+        note = notes[result.status] if result else out_of_range
         html.append(
-            f'<tr data-enrolment="{e}"><th scope="row" id="r-{e}">{escape(row.name)}{badge}</th>{cells}'
-            f'<td class="row-average" id="avg-{e}">'
-            f'<span class="avg-value">{escape(average.shown)}</span>{resit}'
+            f'<tr><th scope="row" id="r-{e}">{escape(row.name)}{repeating if row.repeating else ""}'
+            f'<input type="hidden" name="v-{e}" value="{versions}"></th>{"".join(cells)}'
+            f'<td class="row-average" id="avg-{e}"><span class="avg-value">{row.average.shown}</span>'
+            f" {used if row.average.resit_used else unused}"
             f' <span class="avg-status small text-secondary">{note}</span></td></tr>'
         )
     return mark_safe("\n".join(html))  # every text escaped
@@ -175,16 +204,21 @@ def _grid_context(module: Module, grid: Grid, **extra) -> dict:
 
 
 def _entries(post) -> list[CellEntry]:
+    """The cells of a grid posted whole: `c-<assessment>-<enrolment>` the text, `v-<enrolment>`
+    the row's versions as read (`<assessment>:<version>,…`)."""
+    versions = {}
+    for name, value in post.items():
+        if name.startswith("v-") and name[2:].isdigit():
+            for pair in value.split(","):
+                assessment_id, _sep, version = pair.partition(":")
+                if assessment_id.isdigit() and version.isdigit():
+                    versions[(int(assessment_id), int(name[2:]))] = int(version)
     entries = []
     for name, text in post.items():
-        if not name.startswith("c-"):
-            continue
-        try:
-            assessment_id, enrolment_id = (int(part) for part in name[2:].split("-"))
-            version = int(post.get(f"v-{assessment_id}-{enrolment_id}", "0"))
-        except ValueError:
-            continue
-        entries.append(CellEntry(assessment_id, enrolment_id, text[:20], max(version, 0)))
+        assessment_id, _sep, enrolment_id = name.removeprefix("c-").partition("-")
+        if name.startswith("c-") and assessment_id.isdigit() and enrolment_id.isdigit():
+            key = (int(assessment_id), int(enrolment_id))
+            entries.append(CellEntry(*key, text[:20], versions.get(key, 0)))
     return entries
 
 

@@ -18,14 +18,27 @@
   const url = form.dataset.saveUrl;
   const live = document.getElementById("grid-status");
   const ICONS = { saving: "…", saved: "✓", error: "⚠", conflict: "⚠" };
+  // Each cell's input is "c-<assessment>-<enrolment>", its version data-v, its state "s-…";
+  // each row's versions are also in its hidden "v-<enrolment>" (for the form without script).
   const rows = [...form.querySelectorAll("#grade-grid tbody tr")].map((tr) => [
-    ...tr.querySelectorAll("input.grade-input"),
+    ...tr.querySelectorAll("td > input[id^='c-']"),
   ]);
-  const cells = new Map(); // input → its position and saving state
+  const cells = new Map(); // input → its cell, position and saving state
   rows.forEach((row, r) =>
-    row.forEach((input, c) =>
-      cells.set(input, { r, c, saved: input.value.trim(), timer: null, busy: false, again: false, error: false })
-    )
+    row.forEach((input, c) => {
+      const [assessment, enrolment] = input.id.slice(2).split("-");
+      cells.set(input, {
+        assessment,
+        enrolment,
+        r,
+        c,
+        saved: input.value.trim(),
+        timer: null,
+        busy: false,
+        again: false,
+        error: false,
+      });
+    })
   );
 
   const token = () => {
@@ -37,8 +50,9 @@
     live.textContent = text;
   };
   const nameOf = (input) => {
-    const column = document.getElementById(`h-${input.dataset.assessment}`);
-    const row = document.getElementById(`r-${input.dataset.enrolment}`);
+    const cell = cells.get(input);
+    const column = document.getElementById(`h-${cell.assessment}`);
+    const row = document.getElementById(`r-${cell.enrolment}`);
     return [column, row].map((element) => (element ? element.textContent.trim() : "")).join(", ");
   };
   const pending = () => [...cells.values()].some((cell) => cell.busy || cell.timer);
@@ -49,7 +63,8 @@
     const box = document.getElementById(input.getAttribute("aria-describedby"));
     if (!box) return;
     box.replaceChildren();
-    input.toggleAttribute("aria-invalid", state === "error");
+    if (state === "error") input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
     if (!state) return;
     const status = document.createElement("span");
     status.className = "cell-status";
@@ -65,13 +80,18 @@
   };
 
   const setVersion = (input, version) => {
-    input.dataset.version = String(version);
-    const hidden = form.elements[`v-${input.dataset.assessment}-${input.dataset.enrolment}`];
-    if (hidden) hidden.value = String(version);
+    const { assessment, enrolment } = cells.get(input);
+    input.dataset.v = String(version);
+    const hidden = form.elements[`v-${enrolment}`];
+    if (!hidden) return;
+    hidden.value = hidden.value
+      .split(",")
+      .map((pair) => (pair.split(":")[0] === assessment ? `${assessment}:${version}` : pair))
+      .join(",");
   };
 
   const showAverage = (input, answer) => {
-    const cell = document.getElementById(`avg-${input.dataset.enrolment}`);
+    const cell = document.getElementById(`avg-${cells.get(input).enrolment}`);
     if (!cell || answer.average === undefined) return;
     cell.querySelector(".avg-value").textContent = answer.average;
     cell.querySelector(".avg-status").textContent = answer.complete ? "" : answer.state || "";
@@ -99,10 +119,10 @@
     cell.busy = true;
     show(input, "saving", form.dataset.msgSaving);
     const data = new FormData();
-    data.append("assessment", input.dataset.assessment);
-    data.append("enrolment", input.dataset.enrolment);
+    data.append("assessment", cell.assessment);
+    data.append("enrolment", cell.enrolment);
     data.append("text", text);
-    data.append("version", input.dataset.version || "0");
+    data.append("version", input.dataset.v || "0");
     try {
       const response = await fetch(url, {
         method: "POST",

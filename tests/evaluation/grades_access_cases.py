@@ -39,7 +39,7 @@ def _grades(w):
 def _grid_post(w) -> dict:
     cell = _cell(w)
     key = f"{cell['assessment']}-{cell['enrolment']}"
-    return {f"c-{key}": "13", f"v-{key}": "0"}
+    return {f"c-{key}": "13", f"v-{cell['enrolment']}": f"{cell['assessment']}:0"}
 
 
 CASES.add(
