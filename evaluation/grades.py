@@ -8,8 +8,8 @@ value, who and when) and nothing is saved. The same value sent twice is saved on
 is audited by django-simple-history (who, the new value; the row before it holds the old one).
 
 Reads are a constant number of queries whatever the number of apprentices: the grid is three
-(assessments, enrolments, grades), the teacher's modules four (modules, apprentices per study
-year and option, grade counts, assessment counts)."""
+(assessments, enrolments, grades), the teacher's modules three (the modules with their
+assessments counted, the apprentices per study year and option, the grades counted per module)."""
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence

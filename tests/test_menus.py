@@ -40,6 +40,7 @@ BEFORE = [
     ("planning:company_calendar", lambda user: user.has_perm("planning.view_company_calendar")),
     ("planning:grid_index", lambda user: user.has_perm("planning.manage_calendars")),
     ("person_list", lambda user: user.has_perm("apprentissage.manage_people")),
+    ("evaluation:my_modules", lambda user: user.has_perm("evaluation.view_my_modules")),
     ("admin:index", lambda user: user.has_perm("apprentissage.access_admin")),
 ]
 
@@ -124,15 +125,16 @@ def test_groups_of_entries_are_drop_down_menus_and_a_lone_entry_a_plain_link(wor
     admin = _bar(login(world["admin"]).get(reverse("home")))
     contact = _bar(login(world["company_contact"]).get(reverse("home")))
 
-    # Admin: six items in the bar (the booklet's boards: a drop-down menu); of the calendars,
+    # Admin: seven items in the bar (the booklet's boards: a drop-down menu); of the calendars,
     # only the grid (admin has no calendar of their own nor apprentices to follow), so it is a
-    # plain link.
+    # plain link; so is the grade grids' list (evaluation's one entry for them).
     assert admin == [
         (reverse("home"), ""),
         ("", "people"),
         ("", "recruitment"),
         ("", "lea"),
         (reverse("planning:grid_index"), ""),
+        (reverse("evaluation:my_modules"), ""),
         (reverse("admin:index"), ""),
     ]
     # One entry per group: plain links under the entry's own label, no drop-down menu.

@@ -346,3 +346,11 @@ def test_my_modules_queries_do_not_grow_with_apprentices(
     scolarite.get(_grid_url(module))
     with django_assert_num_queries(MY_MODULES_QUERIES + 2):
         scolarite.get(reverse("evaluation:my_modules"))
+
+
+def test_the_grid_states_the_programme_s_resit_rule(login, module, teacher):
+    programme = module.unit.programme
+    programme.resit_rule, programme.resit_cap = "capped", 12
+    programme.save()
+    html = login(teacher).get(_grid_url(module), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Cap: 12 / 20." in html
