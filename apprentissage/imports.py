@@ -107,6 +107,12 @@ class ImportSpec:
     upload_url: Callable[[dict], str]  # the upload page for these parameters
     allow_only_valid_rows: bool = True  # may the good lines be imported despite bad ones?
     context: Callable[[dict], dict] = lambda params: {}  # extra page context from the parameters
+    # The file's columns when they depend on the parameters (a module's assessments); `columns`
+    # otherwise.
+    columns_for: Callable[[dict], Sequence[Column]] | None = None
+
+    def columns_of(self, params: dict) -> Sequence[Column]:
+        return self.columns_for(params) if self.columns_for else self.columns
 
 
 _specs: dict[str, ImportSpec] = {}
@@ -181,8 +187,9 @@ def check_batch(batch: ImportBatch, progress: Progress = _no_progress) -> None:
     spec = get_spec(batch.kind)
     rows = [(row["line"], row["raw"]) for row in batch.rows]
     result = spec.check(rows, batch.params, progress)
+    columns = spec.columns_of(batch.params)
     for line in result.lines:
-        line.errors.extend(formula_errors(line.raw, spec.columns))
+        line.errors.extend(formula_errors(line.raw, columns))
     batch.rows = [line.to_json() for line in result.lines]
     batch.file_errors = result.file_errors
     batch.summary = result.summary

@@ -8,4 +8,4 @@ class EvaluationConfig(AppConfig):
 
     def ready(self):
         # Registers permissions, menus, the module teachers' role, jobs, workflows and imports.
-        from evaluation import imports, jobs, menus, roles, rules, workflows  # noqa: F401
+        from evaluation import grade_import, imports, jobs, menus, roles, rules, workflows  # noqa: F401

@@ -29,3 +29,11 @@ menu_entry(
     order=100,
     group="evaluation",
 )
+
+menu_entry(
+    _("My modules"),
+    "evaluation:my_modules",
+    permission="evaluation.view_my_modules",
+    order=101,
+    group="evaluation",
+)

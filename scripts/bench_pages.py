@@ -241,3 +241,47 @@ def _programme_of_the_year(d: Data) -> int:
 
 page("evaluation:programme", SCOLARITE, lambda d: _programme_of_the_year(d) and [])
 page("evaluation:programme_xlsx", SCOLARITE, lambda d: [_programme_of_the_year(d)], timed="xlsx")
+# Evaluation: a module's grade grid and the grade grids' list (scolarité: every module of the
+# year). The demo has no programme yet: the current school year's is loaded from the seed when
+# missing, and a common 2A module (about 200 apprentices at school size) gets its grades.
+import functools  # noqa: E402
+
+
+@functools.cache
+def grade_module() -> int:
+    from decimal import Decimal
+
+    from apprentissage.models import SchoolYear, User
+    from evaluation.grades import graded_enrolments, ordered_assessments
+    from evaluation.models import Grade, Module, Programme
+    from evaluation.programmes import load_seed
+
+    year = SchoolYear.objects.current()
+    if not Programme.objects.filter(school_year=year).exists():
+        load_seed(year)
+    module = (
+        Module.objects.filter(unit__programme__school_year=year, unit__study_year=2, option=None)
+        .select_related("unit__programme")
+        .order_by("unit__position", "code")
+        .first()
+    )
+    if not Grade.objects.filter(assessment__module=module).exists():
+        scolarite = User.objects.get(email=SCOLARITE)
+        assessments = [a for a in ordered_assessments(module.assessments.all()) if not a.is_resit]
+        Grade.objects.bulk_create(
+            Grade(
+                assessment=assessment,
+                enrolment=enrolment,
+                value=None if n % 17 == 0 else Decimal(6 + (n * 7 + index * 3) % 14),
+                special="ABS" if n % 17 == 0 else "",
+                updated_by=scolarite,
+            )
+            for n, enrolment in enumerate(graded_enrolments(module))
+            for index, assessment in enumerate(assessments)
+        )
+    return module.pk
+
+
+page("evaluation:grade_grid", SCOLARITE, lambda d: [grade_module()], label="evaluation:grade_grid (2A, 200)")
+page("evaluation:my_modules", SCOLARITE, lambda d: grade_module() and [])
+page("evaluation:grade_template", SCOLARITE, lambda d: [grade_module()], timed="xlsx")

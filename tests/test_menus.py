@@ -41,6 +41,10 @@ BEFORE = [
     ("planning:grid_index", lambda user: user.has_perm("planning.manage_calendars")),
     ("person_list", lambda user: user.has_perm("apprentissage.manage_people")),
     ("evaluation:programme", lambda user: user.has_perm("evaluation.view_programme")),
+    ("evaluation:my_modules", lambda user: user.has_perm("evaluation.view_my_modules")),
+    ("evaluation:my_results", lambda user: user.has_perm("evaluation.view_my_results")),
+    ("evaluation:jury_list", lambda user: user.has_perm("evaluation.view_juries")),
+    ("evaluation:grade_audit", lambda user: user.has_perm("evaluation.view_grade_audit")),
     ("admin:index", lambda user: user.has_perm("apprentissage.access_admin")),
 ]
 
@@ -127,14 +131,14 @@ def test_groups_of_entries_are_drop_down_menus_and_a_lone_entry_a_plain_link(wor
 
     # Admin: seven items in the bar (the booklet's boards: a drop-down menu); of the calendars,
     # only the grid (admin has no calendar of their own nor apprentices to follow), so it is a
-    # plain link; so is the programme, evaluation's one entry so far.
+    # plain link; evaluation's entries (programme, grades, juries, audit) are a drop-down menu.
     assert admin == [
         (reverse("home"), ""),
         ("", "people"),
         ("", "recruitment"),
         ("", "lea"),
         (reverse("planning:grid_index"), ""),
-        (reverse("evaluation:programme"), ""),
+        ("", "evaluation"),
         (reverse("admin:index"), ""),
     ]
     # One entry per group: plain links under the entry's own label, no drop-down menu.

@@ -49,7 +49,7 @@ def upload_view(request, kind: str, *, params: dict | None = None, form_class=Im
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = read_table(upload, spec.columns)
+            rows = read_table(upload, spec.columns_of(params))
         except TableError as error:
             table_error = str(error)
         else:

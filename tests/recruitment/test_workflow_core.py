@@ -63,7 +63,14 @@ def test_transition_permissions_agree_with_available_in_every_state(world, perso
                     allowed = rules.has_perm(workflow.perm_name(transition), user, doc)
                     assert allowed is (transition in available), (transition.name, state, doc)
                     checked += allowed
-    assert checked or persona in {"anonymous", "apprentice", "company_tutor", "school_tutor", "module_teacher", "outsider"}
+    assert checked or persona in {
+        "anonymous",
+        "apprentice",
+        "company_tutor",
+        "school_tutor",
+        "module_teacher",
+        "outsider",
+    }
 
 
 def test_sign_accord_permission_follows_the_state(world):
@@ -102,7 +109,15 @@ def test_todo_documents_agree_with_the_predicates_in_every_state(world, persona)
                 assert listed == expected, (todo.transitions, state)
                 listed_somewhere += len(listed)
     # not only empty sets agreeing: whoever has a step to take finds it in some state
-    waits_for_nobody = {"anonymous", "candidate", "apprentice", "company_tutor", "school_tutor", "module_teacher", "outsider"}
+    waits_for_nobody = {
+        "anonymous",
+        "candidate",
+        "apprentice",
+        "company_tutor",
+        "school_tutor",
+        "module_teacher",
+        "outsider",
+    }
     assert bool(listed_somewhere) is (persona not in waits_for_nobody)
 
 
