@@ -7,5 +7,5 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation and juries")
 
     def ready(self):
-        # Registers permissions, menus and the module teachers' role.
-        from evaluation import menus, roles, rules  # noqa: F401
+        # Registers permissions, menus, the module teachers' role and the defences' feed source.
+        from evaluation import defences, menus, roles, rules  # noqa: F401
