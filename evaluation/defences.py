@@ -149,6 +149,13 @@ def _week(calendar, school_year: SchoolYear, monday: datetime.date):
     return next((w for w in calendar.weeks(school_year) if w.monday == monday), None)
 
 
+def defence_weeks(enrolment: Enrolment) -> list:
+    """The defence weeks (planning's Week: Monday, Friday) of the apprentice's calendar of the
+    enrolment's school year, for the scheduling form."""
+    calendar = calendars_for([enrolment.apprenticeship], [enrolment.school_year], with_sessions=False)[0]
+    return [week for week in calendar.weeks(enrolment.school_year) if week.kind == WeekKind.DEFENCES]
+
+
 def _calendar_problems(enrolment: Enrolment, starts_at: datetime.datetime) -> list[str]:
     """Outside a defence week of the project's school year, or at school that day in
     another school year's calendar: the apprentice's calendars in four queries."""

@@ -194,3 +194,25 @@ page("lea:plans_to_review", OPTION_LEAD)
 page("lea:missing_visits", SCHOOL_TUTOR)
 page("lea:missing_visits", SCOLARITE, label="lea:missing_visits (all)")
 page("lea:framework", SCOLARITE)
+
+
+# Evaluation: the Unité Entreprise graded online. The pages need the current school year's
+# programme: loaded from the seed when the database has none yet (evaluation.programmes).
+def company_unit_ready(d: Data) -> list:
+    from apprentissage.models import SchoolYear
+    from evaluation.models import Programme
+    from evaluation.programmes import load_seed
+
+    school_year = SchoolYear.objects.current()
+    if school_year and not Programme.objects.filter(school_year=school_year).exists():
+        load_seed(school_year)
+    return []
+
+
+page("evaluation:my_company_unit", APPRENTICE, company_unit_ready)
+page("evaluation:to_grade", COMPANY_TUTOR, company_unit_ready)
+page("evaluation:to_grade", SCHOOL_TUTOR, company_unit_ready)
+page("evaluation:to_grade", OPTION_LEAD, company_unit_ready)
+page("evaluation:defence_list", SCOLARITE, company_unit_ready)
+page("evaluation:defence_list", SCOLARITE, company_unit_ready, query="etude=3")
+page("evaluation:report_deadlines", SCOLARITE, company_unit_ready)

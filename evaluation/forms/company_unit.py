@@ -150,7 +150,9 @@ class RubricForm(forms.Form):
                 Fieldset(
                     _("%(title)s (%(max)s points)") % {"title": criterion["title"], "max": _number(maximum)},
                     Levels(criterion, levels_id),
-                    Field(name, aria_describedby=levels_id, wrapper_class="rubric-points"),
+                    Field(
+                        name, aria_describedby=levels_id, css_class="w-auto", wrapper_class="rubric-points"
+                    ),
                     css_class="rubric-criterion border rounded p-3 mb-3",
                 )
             )

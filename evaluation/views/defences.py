@@ -5,6 +5,7 @@ calendar file for the apprentice, its jury and scolarité."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -16,6 +17,8 @@ from evaluation import defences as services
 from evaluation.company_unit import enrolments_with_people
 from evaluation.enums import DefenceState
 from evaluation.forms.company_unit import DefenceForm, ReasonForm, YearFilterForm
+
+PAGE_SIZE = 50
 
 
 def _require_manager(request) -> None:
@@ -43,11 +46,18 @@ def defence_list(request):
     school_year = filters.school_year()
     study_year = filters.study_year()
     rows, cancelled = services.schedule_rows(school_year, study_year) if school_year else ([], [])
+    # What needs checking first, then everyone in order; a page of PAGE_SIZE at a time.
+    ordered = [row for row in rows if row.warnings] + [row for row in rows if not row.warnings]
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "filters": filters,
         "school_year": school_year,
         "study_year": study_year,
         "rows": rows,
+        "page": page,
+        "query": query.urlencode(),
         "cancelled": cancelled,
         "scheduled_count": sum(1 for row in rows if row.defence),
         "warning_count": sum(1 for row in rows if row.warnings),
@@ -92,7 +102,13 @@ def defence_schedule(request, pk: int):
         if defence:
             messages.success(request, _("The defence is scheduled; the convocations have been sent."))
             return redirect(_list_url(enrolment))
-    context = {"enrolment": enrolment, "component": component, "form": form, "defence": None}
+    context = {
+        "enrolment": enrolment,
+        "component": component,
+        "form": form,
+        "defence": None,
+        "weeks": services.defence_weeks(enrolment),
+    }
     return render(request, "evaluation/defences/form.html", context, status=status)
 
 

@@ -226,6 +226,7 @@ class TestPages:
             world["school_tutor"].pk,
             world["option_lead"].pk,
         )
+        assert [week.monday for week in response.context["weeks"]] == [h.DEFENCE_MONDAY]
 
     @pytest.mark.parametrize(
         ("changes", "field"),
