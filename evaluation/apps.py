@@ -7,5 +7,15 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation and juries")
 
     def ready(self):
-        # Registers permissions, menus, the module teachers' role, jobs, workflows and imports.
-        from evaluation import grade_import, imports, jobs, menus, roles, rules, workflows  # noqa: F401
+        # Registers permissions, menus, the module teachers' role, jobs, workflows, imports and
+        # the defences' feed source.
+        from evaluation import (  # noqa: F401
+            defences,
+            grade_import,
+            imports,
+            jobs,
+            menus,
+            roles,
+            rules,
+            workflows,
+        )

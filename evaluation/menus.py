@@ -37,3 +37,29 @@ menu_entry(
     order=101,
     group="evaluation",
 )
+
+# The Unité Entreprise graded online (evaluation/views/company_unit.py, defences.py)
+menu_entry(
+    _("My Unité Entreprise"),
+    "evaluation:my_company_unit",
+    permission="evaluation.view_my_company_unit",
+    order=110,
+    group="evaluation",
+)
+menu_entry(
+    _("To grade"), "evaluation:to_grade", permission="evaluation.view_to_grade", order=111, group="evaluation"
+)
+menu_entry(
+    _("Defences"),
+    "evaluation:defence_list",
+    permission="evaluation.manage_defences",
+    order=112,
+    group="evaluation",
+)
+menu_entry(
+    _("Reports' deadlines"),
+    "evaluation:report_deadlines",
+    permission="evaluation.manage_report_deadlines",
+    order=113,
+    group="evaluation",
+)

@@ -97,3 +97,107 @@ rules.add_perm(
 )
 rules.add_perm("evaluation.view_my_results", is_an_apprentice)
 rules.add_perm("evaluation.view_grade_audit", can_manage)
+# --- The Unité Entreprise graded online (evaluation/company_unit.py, evaluation/defences.py) ---
+# Objects: an Enrolment; a Slot (enrolment, component, role); a ReportFile or a Defence (each
+# has `enrolment`). The enrolment's apprenticeship is loaded with its option (no query here).
+from apprentissage import rules as core  # noqa: E402
+
+
+def _uw_apprenticeship(obj):
+    enrolment = getattr(obj, "enrolment", obj)
+    return enrolment.apprenticeship if enrolment else None
+
+
+def _on_apprenticeship(predicate, name):
+    @rules.predicate(name=name)
+    def on(user, obj) -> bool:
+        return bool(obj) and predicate(user, _uw_apprenticeship(obj))
+
+    return on
+
+
+uw_apprentice = _on_apprenticeship(core.is_apprentice_of, "uw_is_apprentice")
+uw_company_tutor = _on_apprenticeship(core.is_company_tutor_of, "uw_is_company_tutor")
+uw_school_tutor = _on_apprenticeship(core.is_school_tutor_of, "uw_is_school_tutor")
+uw_option_lead = _on_apprenticeship(core.is_option_lead_of, "uw_is_option_lead")
+
+
+@rules.predicate(name="uw_results_published")
+def uw_results_published(user, obj) -> bool:
+    from evaluation.company_unit import results_published
+
+    return bool(obj) and results_published(getattr(obj, "enrolment", obj))
+
+
+def _graded_by(*kinds):
+    @rules.predicate(name=f"uw_graded_by_{'_'.join(kinds)}")
+    def graded_by(user, slot) -> bool:
+        return bool(slot) and slot.component.graded_by in kinds
+
+    return graded_by
+
+
+def _as(role):
+    @rules.predicate(name=f"uw_as_{role}")
+    def as_role(user, slot) -> bool:
+        return bool(slot) and slot.role == role
+
+    return as_role
+
+
+@rules.predicate(name="uw_sits_on_the_defence")
+def sits_on_the_defence(user, defence) -> bool:
+    return (
+        bool(defence)
+        and user.is_authenticated
+        and user.pk
+        in (
+            defence.company_tutor_id,
+            defence.school_tutor_id,
+            defence.option_lead_id,
+        )
+    )
+
+
+_report = _graded_by("school_tutor")
+_project = _graded_by("project_jury")
+_behaviour = _graded_by("company_tutor")
+
+rules.add_perm("evaluation.view_my_company_unit", core.is_an_apprentice)
+# One apprentice's Unité Entreprise page (object: the enrolment)
+rules.add_perm(
+    "evaluation.view_company_unit",
+    uw_apprentice | uw_company_tutor | uw_school_tutor | uw_option_lead | can_manage,
+)
+# Its grades: the school's graders always (provisional until published); the apprentice and
+# the company tutor once the jury's results are published.
+rules.add_perm(
+    "evaluation.view_company_unit_grades",
+    uw_school_tutor
+    | uw_option_lead
+    | can_manage
+    | ((uw_apprentice | uw_company_tutor) & uw_results_published),
+)
+# Reports (object: a slot; a ReportFile to download it)
+rules.add_perm("evaluation.upload_report", uw_apprentice & _report)
+rules.add_perm("evaluation.download_report", uw_apprentice | uw_school_tutor | uw_option_lead | can_manage)
+rules.add_perm("evaluation.grade_report", (uw_school_tutor | can_manage) & _report)
+# Rubrics (object: a slot with its role): each jury member as themselves, the agreed scores by
+# the school tutor or scolarité, the behaviour by the company tutor alone.
+rules.add_perm(
+    "evaluation.score_rubric",
+    (_as("company_tutor") & uw_company_tutor & (_project | _behaviour))
+    | (_as("school_tutor") & uw_school_tutor & _project)
+    | (_as("option_lead") & uw_option_lead & _project)
+    | (_as("agreed") & (uw_school_tutor | can_manage) & _project),
+)
+rules.add_perm("evaluation.reopen_behaviour", can_manage & _behaviour)
+# What waits for a tutor or an option lead
+rules.add_perm(
+    "evaluation.view_to_grade", core.tutors_in_a_company | core.tutors_at_school | core.leads_an_option
+)
+# Scolarité: the reports' deadlines and the defences
+rules.add_perm("evaluation.manage_report_deadlines", can_manage)
+rules.add_perm("evaluation.manage_defences", can_manage)
+# A defence's calendar file (object: the defence): the apprentice, its jury, scolarité
+rules.add_perm("evaluation.view_defence", uw_apprentice | sits_on_the_defence | can_manage)

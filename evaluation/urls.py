@@ -1,6 +1,6 @@
 """Each area of evaluation declares its own URL patterns in its view module."""
 
-from .views import audit, grades, juries, programme, results
+from .views import audit, company_unit, defences, grades, juries, programme, results
 
 app_name = "evaluation"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     *juries.urlpatterns,
     *results.urlpatterns,
     *audit.urlpatterns,
+    *company_unit.urlpatterns,
+    *defences.urlpatterns,
 ]

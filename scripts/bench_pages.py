@@ -224,10 +224,10 @@ page(
     label="evaluation:results (last year)",
 )
 page("evaluation:grade_audit", SCOLARITE)
-# Evaluation: the programme (the bench school has none yet: the seed's is loaded for the
-# current school year the first time, as scolarité's "start from the seed" does).
 
 
+# Evaluation: the programme (the current school year's; loaded from the seed when the
+# database has none yet, as scolarité's "start from the seed" does).
 def _programme_of_the_year(d: Data) -> int:
     from apprentissage.models import SchoolYear
     from evaluation.models import Programme
@@ -237,6 +237,12 @@ def _programme_of_the_year(d: Data) -> int:
     if not Programme.objects.filter(school_year=school_year).exists():
         load_seed(school_year)
     return school_year.start_year
+
+
+def company_unit_ready(d: Data) -> list:
+    """The Unité Entreprise pages need the current school year's programme."""
+    _programme_of_the_year(d)
+    return []
 
 
 page("evaluation:programme", SCOLARITE, lambda d: _programme_of_the_year(d) and [])
@@ -285,3 +291,13 @@ def grade_module() -> int:
 page("evaluation:grade_grid", SCOLARITE, lambda d: [grade_module()], label="evaluation:grade_grid (2A, 200)")
 page("evaluation:my_modules", SCOLARITE, lambda d: grade_module() and [])
 page("evaluation:grade_template", SCOLARITE, lambda d: [grade_module()], timed="xlsx")
+
+
+# Evaluation: the Unité Entreprise graded online.
+page("evaluation:my_company_unit", APPRENTICE, company_unit_ready)
+page("evaluation:to_grade", COMPANY_TUTOR, company_unit_ready)
+page("evaluation:to_grade", SCHOOL_TUTOR, company_unit_ready)
+page("evaluation:to_grade", OPTION_LEAD, company_unit_ready)
+page("evaluation:defence_list", SCOLARITE, company_unit_ready)
+page("evaluation:defence_list", SCOLARITE, company_unit_ready, query="etude=3")
+page("evaluation:report_deadlines", SCOLARITE, company_unit_ready)
