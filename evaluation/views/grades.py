@@ -6,6 +6,7 @@ every request: a module one does not teach answers 404."""
 from html import escape
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -193,9 +194,14 @@ def grid_rows_html(grid: Grid, errors: dict | None = None, texts: dict | None = 
 
 
 def _grid_context(module: Module, grid: Grid, **extra) -> dict:
+    # Without JavaScript the form posts every cell and each row's versions: Django refuses a
+    # request of more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS (the page says so).
+    fields = len(grid.rows) * (len(grid.assessments) + 1) + 2
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
     return {
         "module": module,
         "grid": grid,
+        "form_fits": limit is None or fields <= limit,
         "rows_html": grid_rows_html(grid, extra.pop("errors", None), extra.pop("texts", None)),
         "has_resit": any(a.is_resit for a in grid.assessments),
         "rules": grid.rules,
@@ -203,21 +209,25 @@ def _grid_context(module: Module, grid: Grid, **extra) -> dict:
     }
 
 
+def _number(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def _entries(post) -> list[CellEntry]:
     """The cells of a grid posted whole: `c-<assessment>-<enrolment>` the text, `v-<enrolment>`
     the row's versions as read (`<assessment>:<version>,…`)."""
     versions = {}
     for name, value in post.items():
-        if name.startswith("v-") and name[2:].isdigit():
-            for pair in value.split(","):
-                assessment_id, _sep, version = pair.partition(":")
-                if assessment_id.isdigit() and version.isdigit():
-                    versions[(int(assessment_id), int(name[2:]))] = int(version)
+        enrolment_id = _number(name.removeprefix("v-")) if name.startswith("v-") else None
+        for pair in value.split(",") if enrolment_id is not None else ():
+            assessment_id, _sep, version = pair.partition(":")
+            if _number(assessment_id) is not None and _number(version) is not None:
+                versions[(int(assessment_id), enrolment_id)] = int(version)
     entries = []
     for name, text in post.items():
         assessment_id, _sep, enrolment_id = name.removeprefix("c-").partition("-")
-        if name.startswith("c-") and assessment_id.isdigit() and enrolment_id.isdigit():
-            key = (int(assessment_id), int(enrolment_id))
+        key = (_number(assessment_id), _number(enrolment_id))
+        if name.startswith("c-") and None not in key:
             entries.append(CellEntry(*key, text[:20], versions.get(key, 0)))
     return entries
 

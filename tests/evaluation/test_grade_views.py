@@ -354,3 +354,11 @@ def test_the_grid_states_the_programme_s_resit_rule(login, module, teacher):
     programme.save()
     html = login(teacher).get(_grid_url(module), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Cap: 12 / 20." in html
+
+
+def test_a_grid_too_large_for_one_form_says_so_without_javascript(login, module, teacher, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5  # world's two apprentices: 2 × 4 + 2 fields
+    html = login(teacher).get(_grid_url(module)).content.decode()
+    assert "<noscript>" in html
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+    assert "<noscript>" not in login(teacher).get(_grid_url(module)).content.decode()

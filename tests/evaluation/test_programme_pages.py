@@ -442,3 +442,21 @@ def test_the_menu_leads_school_staff_to_the_programme(world, login):
     url = reverse("evaluation:programme")
     assert url in login(world["module_teacher"]).get(reverse("home")).content.decode()
     assert url not in login(world["midisup"]).get(reverse("home")).content.decode()
+
+
+def test_no_edit_page_offers_a_bare_dash_empty_choice(world, login):
+    tiny = tiny_programme()
+    client = login(world["scolarite"])
+    urls = [
+        reverse("evaluation:programme_rules", args=[2026]),
+        reverse("evaluation:programme_unit_add", args=[2026]),
+        reverse("evaluation:programme_unit_edit", args=[tiny.unit.pk]),
+        reverse("evaluation:programme_module_add", args=[2026]),
+        reverse("evaluation:programme_module_edit", args=[tiny.module.pk]),
+        reverse("evaluation:programme_assessment_add", args=[tiny.module.pk]),
+        reverse("evaluation:programme_components", args=[tiny.company_unit.pk]),
+        page(2026),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200 and "---------" not in response.content.decode(), url
