@@ -42,8 +42,8 @@ from apprentissage.notifications import notify
 from apprentissage.rules import can_manage
 from apprentissage.signatures import SignerEvidence, ensure_editable, sign_online, void_signatures
 from evaluation import computation
-from evaluation.enums import GradedBy, JuryState, ScorerRole
-from evaluation.models import ComponentGrade, JurySession, ReportFile, RubricScoring, UnitComponent
+from evaluation.enums import GradedBy, ScorerRole
+from evaluation.models import ComponentGrade, ReportFile, RubricScoring, UnitComponent
 
 REPORT_MAX_BYTES = 20 * 1024 * 1024  # the default of settings.EVALUATION_REPORT_MAX_BYTES
 BEHAVIOUR_SIGNATURE_PURPOSE = "company_tutor_behaviour"
@@ -144,20 +144,19 @@ def components_of(enrolment: Enrolment) -> list[UnitComponent]:
 def results_published(enrolment: Enrolment) -> bool:
     """Whether the jury's results of the enrolment's year are published, so that the
     apprentice and the company tutor may read the Unité Entreprise's grades and the rubric
-    feedback. The juries' part of evaluation answers it from the jury session's publication;
-    until it does, nothing is published and every grade shown is provisional."""
-    return False
+    feedback; before that, every grade shown is provisional. One query."""
+    from evaluation.juries import published_enrolment_ids
+
+    return enrolment.pk in published_enrolment_ids([enrolment])
 
 
 def grades_locked(enrolment: Enrolment) -> bool:
-    """Whether a jury session of the enrolment's school year and study year (for every
-    option or the apprentice's) has started deliberating: its grades no longer change here.
-    One query."""
-    return (
-        JurySession.objects.filter(school_year_id=enrolment.school_year_id, study_year=enrolment.study_year)
-        .filter(Q(option__isnull=True) | Q(option_id=enrolment.apprenticeship.option_id))
-        .exclude(state=JuryState.PREPARING)
-        .exists()
+    """Whether a jury covering the enrolment's year has deliberated: its Unité Entreprise
+    grades no longer change (evaluation.juries.grades_locked, as for module grades)."""
+    from evaluation.juries import grades_locked as locked_by_a_jury
+
+    return locked_by_a_jury(
+        enrolment.school_year_id, enrolment.study_year, enrolment.apprenticeship.option_id
     )
 
 

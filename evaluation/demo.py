@@ -25,11 +25,13 @@ from evaluation.enums import GradedBy, JuryState, Outcome, SpecialGrade, YearDec
 from evaluation.models import (
     Assessment,
     ComponentGrade,
+    Defence,
     Grade,
     JuryDecision,
     JurySession,
     Module,
     Programme,
+    ReportFile,
     UnitComponent,
 )
 from evaluation.programmes import copy_programme, load_seed
@@ -54,6 +56,8 @@ def load(ctx: DemoContext) -> None:
     _grades(current, complete=False, by=scolarite, teacher=teacher)
     _juries(ctx, previous, published=True)
     _juries(ctx, current, published=False)
+    _reports(ctx, current)
+    _defences(ctx, current)
 
 
 def _programme(school_year, *, source: Programme | None) -> Programme:
@@ -228,3 +232,88 @@ def _juries(ctx: DemoContext, programme: Programme, *, published: bool) -> None:
         session.closed_at = when
         session.published_at = when + datetime.timedelta(days=3)
         session.save()
+
+
+# This year's report deadlines: the 2A engineering report is due before the demo's "today"
+# (the demo apprentice's, uploaded in time, waits for the school tutor's grade), the 1A
+# observation report later in the year.
+REPORT_DUE = {"RAPPORT_ING": (11, 20), "RAPPORT_OBS": (1, 29)}
+
+
+def _reports(ctx: DemoContext, programme: Programme) -> None:
+    school_year = programme.school_year
+    for component in UnitComponent.objects.filter(
+        unit__programme=programme, code__in=REPORT_DUE, due_on=None
+    ):
+        month, day = REPORT_DUE[component.code]
+        year = school_year.start_year + (1 if month < 9 else 0)
+        component.due_on = datetime.date(year, month, day)
+        component.save(update_fields=["due_on"])
+    report = UnitComponent.objects.filter(
+        unit__programme=programme, unit__study_year=2, code="RAPPORT_ING"
+    ).first()
+    enrolment = Enrolment.objects.filter(
+        school_year=school_year, apprenticeship__apprentice__email="apprenti@example.com", study_year=2
+    ).first()
+    if report is None or enrolment is None or ReportFile.objects.filter(enrolment=enrolment).exists():
+        return
+    from weasyprint import HTML
+
+    pdf = HTML(
+        string="<h1>Rapport d'ingénierie</h1><p>Étude de la ligne d'assemblage des nacelles : "
+        "flux, goulets d'étranglement et propositions d'amélioration.</p>"
+    ).write_pdf()
+    uploaded = timezone.make_aware(
+        datetime.datetime.combine(report.due_on - datetime.timedelta(days=2), datetime.time(21, 40))
+    )
+    file = ReportFile(
+        enrolment=enrolment,
+        component=report,
+        original_name="rapport-ingenierie.pdf",
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        uploaded_at=uploaded,
+        uploaded_by=enrolment.apprenticeship.apprentice,
+        late=False,
+    )
+    file.file.save("demo-rapport-ingenierie.pdf", ContentFile(pdf), save=False)
+    file.save()
+
+
+def _defences(ctx: DemoContext, programme: Programme) -> None:
+    """This year's 3A end-of-studies projects defended in the first defence week, an hour
+    each, in turn (nobody sits on two juries at once)."""
+    from evaluation.defences import defence_weeks
+
+    enrolments = list(
+        Enrolment.objects.filter(school_year=programme.school_year, study_year=3, status__in=GRADED)
+        .select_related("apprenticeship__apprentice", "apprenticeship__option", "school_year")
+        .order_by("apprenticeship__apprentice__last_name")[:6]
+    )
+    project = UnitComponent.objects.filter(unit__programme=programme, unit__study_year=3, code="PFE").first()
+    if not enrolments or project is None or Defence.objects.filter(component=project).exists():
+        return
+    weeks = defence_weeks(enrolments[0])
+    if not weeks:
+        return
+    monday = weeks[0].monday
+    for index, enrolment in enumerate(enrolments):
+        apprenticeship = enrolment.apprenticeship
+        if not (
+            apprenticeship.company_tutor_id
+            and apprenticeship.school_tutor_id
+            and apprenticeship.option.lead_id
+        ):
+            continue
+        day = monday + datetime.timedelta(days=1 + index // 3)
+        starts = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9 + 2 * (index % 3), 0)))
+        Defence.objects.create(
+            enrolment=enrolment,
+            component=project,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=1),
+            room="Salle B112",
+            company_tutor_id=apprenticeship.company_tutor_id,
+            school_tutor_id=apprenticeship.school_tutor_id,
+            option_lead_id=apprenticeship.option.lead_id,
+        )

@@ -108,8 +108,11 @@ def graded_enrolments(module: Module) -> QuerySet[Enrolment]:
 
 
 def grades_locked(module: Module, school_year: SchoolYear) -> bool:
-    """Whether the module's grades of `school_year` are locked (the jury part fills it in)."""
-    return False
+    """Whether the module's grades of `school_year` are locked: a jury covering its study
+    year (and option) has deliberated (evaluation.juries.grades_locked)."""
+    from evaluation.juries import grades_locked as locked_by_a_jury
+
+    return locked_by_a_jury(school_year.pk, module.unit.study_year, module.option_id)
 
 
 def out_of(assessment: Assessment) -> Decimal:

@@ -1,4 +1,4 @@
-"""Evaluation's entries in the main menu (apprentissage.menus): after planning's (100 and up)."""
+"""Evaluation's entries in the main menu (apprentissage.menus): after planning's and before the administration (100–109)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -9,17 +9,17 @@ menu_entry(
     _("My results"),
     "evaluation:my_results",
     permission="evaluation.view_my_results",
-    order=120,
+    order=106,
     group="evaluation",
 )
 menu_entry(
-    _("Juries"), "evaluation:jury_list", permission="evaluation.view_juries", order=121, group="evaluation"
+    _("Juries"), "evaluation:jury_list", permission="evaluation.view_juries", order=107, group="evaluation"
 )
 menu_entry(
     _("Grade changes"),
     "evaluation:grade_audit",
     permission="evaluation.view_grade_audit",
-    order=122,
+    order=108,
     group="evaluation",
 )
 menu_entry(
@@ -43,23 +43,23 @@ menu_entry(
     _("My Unité Entreprise"),
     "evaluation:my_company_unit",
     permission="evaluation.view_my_company_unit",
-    order=110,
+    order=102,
     group="evaluation",
 )
 menu_entry(
-    _("To grade"), "evaluation:to_grade", permission="evaluation.view_to_grade", order=111, group="evaluation"
+    _("To grade"), "evaluation:to_grade", permission="evaluation.view_to_grade", order=103, group="evaluation"
 )
 menu_entry(
     _("Defences"),
     "evaluation:defence_list",
     permission="evaluation.manage_defences",
-    order=112,
+    order=104,
     group="evaluation",
 )
 menu_entry(
     _("Reports' deadlines"),
     "evaluation:report_deadlines",
     permission="evaluation.manage_report_deadlines",
-    order=113,
+    order=105,
     group="evaluation",
 )

@@ -4,6 +4,7 @@ and the grades of some enrolments, in a constant number of queries whatever thei
 
 The computation itself is pure (evaluation.computation): this module only reads and shapes."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.db.models import Subquery
 
 from apprentissage.models import Enrolment, SchoolYear
 from evaluation import computation
+from evaluation.grades import module_input
 from evaluation.models import ComponentGrade, Grade, Programme, TeachingUnit
 
 
@@ -49,12 +51,11 @@ def year_results(
     ids = [e.pk for e in enrolments]
     fields = ("enrolment_id", "value", "special")
     programme = shape.programme
-    grades = {
-        (g.enrolment_id, g.assessment_id): g.entered
-        for g in Grade.objects.filter(
-            enrolment_id__in=ids, assessment__module__unit__programme=programme
-        ).only("assessment_id", *fields)
-    }
+    grades: dict[int, dict[int, computation.Grade]] = defaultdict(dict)  # enrolment → assessment → grade
+    for g in Grade.objects.filter(enrolment_id__in=ids, assessment__module__unit__programme=programme).only(
+        "assessment_id", *fields
+    ):
+        grades[g.enrolment_id][g.assessment_id] = g.entered
     components = {
         (g.enrolment_id, g.component_id): g.entered
         for g in ComponentGrade.objects.filter(
@@ -131,29 +132,8 @@ def _ue(unit: TeachingUnit, enrolment_id: int, option_id: int, grades, component
         ]
     else:
         modules = [
-            module_input(module, enrolment_id, grades)
+            module_input(module, module.assessments.all(), grades[enrolment_id])
             for module in unit.modules.all()
             if module.option_id is None or module.option_id == option_id
         ]
     return computation.UE(code=unit.code, modules=modules, ects=unit.ects, label=unit.title)
-
-
-def module_input(module, enrolment_id: int, grades) -> computation.Module:
-    """The computation's module for one enrolment: its assessments (prefetched) with the
-    grades of `grades` ((enrolment id, assessment id) → entered grade); the resit apart."""
-    firsts, resit = [], None
-    for assessment in module.assessments.all():
-        entered = computation.Assessment(
-            grades.get((enrolment_id, assessment.pk)),
-            weight=assessment.weight,
-            out_of=assessment.out_of,
-            label=assessment.title,
-            ref=assessment.pk,
-        )
-        if assessment.is_resit:
-            resit = entered
-        else:
-            firsts.append(entered)
-    return computation.Module(
-        code=module.code, assessments=firsts, coefficient=module.coefficient, resit=resit, label=module.title
-    )

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apprentissage.enums import StaffRole
-from apprentissage.forms import CHOOSE
+from apprentissage.forms import CHOOSE, name_empty_choices
 from apprentissage.models import User
 from evaluation import computation
 from evaluation.enums import Outcome, YearDecision
@@ -36,6 +36,7 @@ class JurySessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["president"].queryset = _staff()
         self.fields["members"].queryset = _staff()
+        name_empty_choices(self)
         self.fields["option"].empty_label = _("Every option")
         if self.instance.pk:  # what the session is about stays as it was created
             for name in ("school_year", "study_year", "option"):

@@ -74,14 +74,17 @@ class Programme(models.Model):
 
     def rules(self) -> computation.Rules:
         """The grading rules the computation applies."""
+        def exact(value):  # a new programme's defaults are ints until read back
+            return None if value is None else Decimal(value)
+
         return computation.Rules(
-            pass_mark=self.pass_mark,
-            compensation_floor=self.compensation_floor,
+            pass_mark=exact(self.pass_mark),
+            compensation_floor=exact(self.compensation_floor),
             modules_compensate=self.modules_compensate,
             year_compensation=self.year_compensation,
-            eliminatory_below=self.eliminatory_below,
+            eliminatory_below=exact(self.eliminatory_below),
             resit_rule=self.resit_rule,
-            resit_cap=self.resit_cap,
+            resit_cap=exact(self.resit_cap),
             year_average_weights=self.year_average_weights,
         )
 

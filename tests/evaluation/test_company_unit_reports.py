@@ -137,7 +137,7 @@ class TestUpload:
             study_year=enrolment.study_year,
             meets_on=datetime.date(2027, 7, 1),
             president=world["scolarite"],
-            state=JuryState.DELIBERATING,
+            state=JuryState.CLOSED,
         )
         with pytest.raises(uw.GradesLocked):
             _upload(report)

@@ -71,3 +71,13 @@ def test_the_demo_apprentice_reads_last_years_results_and_gets_a_transcript_that
     assert response.status_code == 200
     code = signatures_of(Transcript.objects.get(enrolment=enrolment)).get().verification_code
     assert verify(code).content_unchanged
+
+
+def test_the_demo_apprentices_report_waits_for_the_school_tutor_and_3a_defences_are_scheduled(demo_data):
+    from evaluation.models import ComponentGrade, Defence, ReportFile
+
+    report = ReportFile.objects.get(enrolment__apprenticeship__apprentice__email="apprenti@example.com")
+    assert report.current and not report.late and report.file.open("rb").read(5) == b"%PDF-"
+    assert not ComponentGrade.objects.filter(enrolment=report.enrolment, component=report.component).exists()
+    defences = Defence.objects.filter(enrolment__school_year__start_year=2026)
+    assert defences.exists() and {d.enrolment.study_year for d in defences} == {3}
