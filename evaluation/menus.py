@@ -20,14 +20,14 @@ menu_entry(
 menu_entry(
     _("Defences"),
     "evaluation:defence_list",
-    permission="evaluation.manage_defences",
+    permission="evaluation.scolarite_menu",
     order=112,
     group="evaluation",
 )
 menu_entry(
     _("Reports' deadlines"),
     "evaluation:report_deadlines",
-    permission="evaluation.manage_report_deadlines",
+    permission="evaluation.scolarite_menu",
     order=113,
     group="evaluation",
 )

@@ -41,6 +41,11 @@ BEFORE = [
     ("planning:grid_index", lambda user: user.has_perm("planning.manage_calendars")),
     ("person_list", lambda user: user.has_perm("apprentissage.manage_people")),
     ("admin:index", lambda user: user.has_perm("apprentissage.access_admin")),
+    # Evaluation: the Unité Entreprise (order 110 and up, after the administration's 110)
+    ("evaluation:my_company_unit", lambda user: user.has_perm("evaluation.view_my_company_unit")),
+    ("evaluation:to_grade", lambda user: user.has_perm("evaluation.view_to_grade")),
+    ("evaluation:defence_list", lambda user: user.has_perm("evaluation.scolarite_menu")),
+    ("evaluation:report_deadlines", lambda user: user.has_perm("evaluation.scolarite_menu")),
 ]
 
 
