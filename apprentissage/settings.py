@@ -353,3 +353,6 @@ LEA_VISITS_PER_YEAR = env.int("LEA_VISITS_PER_YEAR", default=1)
 # (month, day) defaults of the yearly dates scolarité may set per school year and study year.
 LEA_MISSIONS_DUE = (11, 15)  # the yearly missions description validated by
 LEA_SUBJECT_DUE = (1, 31)  # the project subject proposed by (end of the first semester)
+
+# Evaluation: the largest report (PDF) an apprentice may upload for the Unité Entreprise.
+EVALUATION_REPORT_MAX_BYTES = env.int("EVALUATION_REPORT_MAX_BYTES", default=20 * 1024 * 1024)

@@ -421,7 +421,7 @@ def report_max_bytes() -> int:
     return int(getattr(settings, "EVALUATION_REPORT_MAX_BYTES", REPORT_MAX_BYTES))
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     """A size in MB as people read it ("20", "0,5")."""
     return _points((Decimal(size) / (1024 * 1024)).quantize(Decimal("0.1")))
 
@@ -435,7 +435,7 @@ def validate_report_file(upload) -> None:
     from apprentissage import signatures as core
 
     limit = report_max_bytes()
-    too_large = _("The file is too large: %(max)s MB at most.") % {"max": _megabytes(limit)}
+    too_large = _("The file is too large: %(max)s MB at most.") % {"max": megabytes(limit)}
     if upload.size > limit:
         raise ValidationError(too_large, code="too_large")
     data = upload.read(limit + 1)

@@ -1,4 +1,5 @@
-"""Evaluation's entries in the main menu (apprentissage.menus): after planning's and before the administration (100–109)."""
+"""Evaluation's entries in the main menu (apprentissage.menus): after planning's, before the
+administration's (100–109)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -52,14 +53,14 @@ menu_entry(
 menu_entry(
     _("Defences"),
     "evaluation:defence_list",
-    permission="evaluation.manage_defences",
+    permission="evaluation.scolarite_menu",
     order=104,
     group="evaluation",
 )
 menu_entry(
     _("Reports' deadlines"),
     "evaluation:report_deadlines",
-    permission="evaluation.manage_report_deadlines",
+    permission="evaluation.scolarite_menu",
     order=105,
     group="evaluation",
 )

@@ -199,5 +199,8 @@ rules.add_perm(
 # Scolarité: the reports' deadlines and the defences
 rules.add_perm("evaluation.manage_report_deadlines", can_manage)
 rules.add_perm("evaluation.manage_defences", can_manage)
+# Their menu entries: scolarité's (IT administrators open the pages, their menu stays theirs:
+# one more group in their menu bar would no longer fit at 1200 px).
+rules.add_perm("evaluation.scolarite_menu", core.is_scolarite)
 # A defence's calendar file (object: the defence): the apprentice, its jury, scolarité
 rules.add_perm("evaluation.view_defence", uw_apprentice | sits_on_the_defence | can_manage)

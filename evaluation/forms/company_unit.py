@@ -19,8 +19,7 @@ from apprentissage.enums import StaffRole, StudyYear
 from apprentissage.forms import SignatureForm, filter_bar
 from apprentissage.models import SchoolYear, User
 from evaluation import computation
-from evaluation.company_unit import parse_points, report_max_bytes
-from evaluation.company_unit import validate_report_file as check_report
+from evaluation.company_unit import megabytes, parse_points, report_max_bytes
 from evaluation.defences import paris
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -39,6 +38,8 @@ def _number(value) -> str:
 
 
 class ReportUploadForm(forms.Form):
+    """The file; what it holds is checked by the service (evaluation.company_unit.upload_report)."""
+
     file = forms.FileField(
         label=_("Your report (PDF)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
@@ -49,14 +50,9 @@ class ReportUploadForm(forms.Form):
         self.fields["file"].help_text = _(
             "A PDF file of %(max)s MB at most. "
             "A new upload replaces the current file; the previous ones are kept."
-        ) % {"max": report_max_bytes() // (1024 * 1024)}
+        ) % {"max": megabytes(report_max_bytes())}
         self.helper = FormHelper()
         self.helper.form_tag = False
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        check_report(upload)
-        return upload
 
 
 class ReportGradeForm(forms.Form):
@@ -362,12 +358,7 @@ class DefenceForm(forms.Form):
                 ),
             ),
             "sequence",
-            Submit(
-                "save",
-                _("Schedule the defence and send the convocations")
-                if defence is None
-                else _("Change the defence and send the update"),
-            ),
+            Submit("save", _("Schedule the defence") if defence is None else _("Save the changes")),
         )
 
     def clean(self):

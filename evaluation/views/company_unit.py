@@ -121,22 +121,25 @@ def report_upload(request, pk: int, component_pk: int):
     form = ReportUploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
             try:
                 report = services.upload_report(
                     slot=slot, upload=form.cleaned_data["file"], actor=request.user
                 )
+            except ValidationError as error:  # not a plain PDF, too large: said on the field
+                form.add_error("file", error)
             except services.GradesLocked as error:
                 messages.error(request, str(error))
                 return redirect(_page_url(enrolment))
-            if report.late:
-                messages.warning(
-                    request, _("Your report is uploaded; it is marked late (after the deadline).")
-                )
             else:
-                messages.success(request, _("Your report is uploaded; your school tutor is told."))
-            return redirect(_page_url(enrolment))
-        status = 400
+                if report.late:
+                    messages.warning(
+                        request, _("Your report is uploaded; it is marked late (after the deadline).")
+                    )
+                else:
+                    messages.success(request, _("Your report is uploaded; your school tutor is told."))
+                return redirect(_page_url(enrolment))
     context = {
         "enrolment": enrolment,
         "component": component,
@@ -342,7 +345,7 @@ def behaviour_reopen(request, pk: int, component_pk: int):
     form = ReasonForm(
         request.POST or None,
         label=_("Why reopen the signed evaluation"),
-        button=_("Reopen and void the signature"),
+        button=_("Reopen the evaluation"),
     )
     status = 200
     back = reverse("evaluation:rubric_score", args=[enrolment.pk, component.pk, ScorerRole.COMPANY_TUTOR])

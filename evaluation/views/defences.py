@@ -156,7 +156,7 @@ def defence_cancel(request, pk: int):
     form = ReasonForm(
         request.POST or None,
         label=_("Reason for cancelling"),
-        button=_("Cancel the defence and tell everyone"),
+        button=_("Cancel the defence"),
     )
     status = 200
     if request.method == "POST":

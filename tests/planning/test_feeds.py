@@ -170,7 +170,7 @@ class TestTutorFeed:
         (1), school years (1), the person's company-contact links (1), the apprentices with their
         people (1), the calendar version for the ETag (1), their enrolments (1), every calendar
         week of every (school year, study year, option) group (1), TAPE sessions (1), the LEA's
-        company visits (1)."""
+        company visits (1), the defences (evaluation, 1)."""
         cohorts = [f.CohortFactory(entry_year=year) for year in (2024, 2025, 2026)]
         options = [f.option(code) for code in ("genindus", "energies")]
         for study_year in (1, 3):
@@ -194,7 +194,7 @@ class TestTutorFeed:
             response = client.get(url)
 
         assert len(Calendar.from_ical(response.content).walk("VEVENT")) > 10
-        assert len(one) == len(ten) == 11, "\n".join(q["sql"][:150] for q in ten.captured_queries)
+        assert len(one) == len(ten) == 12, "\n".join(q["sql"][:150] for q in ten.captured_queries)
 
 
 class TestConditionalGet:
