@@ -74,6 +74,7 @@ class Programme(models.Model):
 
     def rules(self) -> computation.Rules:
         """The grading rules the computation applies."""
+
         def exact(value):  # a new programme's defaults are ints until read back
             return None if value is None else Decimal(value)
 
