@@ -192,9 +192,10 @@ def test_saving_a_cell_is_a_few_queries(login, module, own, teacher, django_asse
     client = login(teacher)
     _post_cell(client, module, first, own, "10")
     # session, user, module, is the user its teacher, its assessments, the enrolment; the
-    # row's grades (locked), the update, its history row = 9; (the test's transaction adds a
+    # row's grades (locked), whether a jury has deliberated (the lock), the update, its history
+    # row = 10; (the test's transaction adds a
     # savepoint and its release around save_grade's own transaction).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = _post_cell(client, module, first, own, "11", version=1)
     assert response.status_code == 200
 
@@ -297,9 +298,10 @@ def _with_grades(module, count: int, teacher) -> None:
 
 
 # The grid, a module teacher: savepoint (ATOMIC_REQUESTS), session, user, the module, is the
-# user its teacher = 5; the assessments, the enrolments (with the apprentices), the grades = 3;
-# the user's facts (the menu) = 1; release savepoint = 1.
-GRID_QUERIES = 10
+# user its teacher = 5; the assessments, the enrolments (with the apprentices), the grades,
+# whether a jury has deliberated (the lock) = 4; the user's facts (the menu) = 1; release
+# savepoint = 1.
+GRID_QUERIES = 11
 
 
 @pytest.mark.parametrize("count", [5, 50])

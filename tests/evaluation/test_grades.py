@@ -221,7 +221,8 @@ def test_saving_a_cell_reads_a_few_queries(module, own, teacher):
     with CaptureQueriesContext(connection) as queries:
         _save(first, own, "11", 1, teacher)
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) == 3, statements  # the row's grades (locked), the update, its history row
+    # whether a jury has deliberated (the lock), the row's grades (locked), the update, its history row
+    assert len(statements) == 4, statements
 
 
 # --- The grid -------------------------------------------------------------------------------
@@ -242,7 +243,7 @@ def test_the_grid_has_a_row_per_apprentice_a_column_per_assessment_resit_last_an
     with CaptureQueriesContext(connection) as queries:
         grid = module_grid(module)
 
-    assert len(queries) == 3  # assessments, enrolments (with apprentice), grades
+    assert len(queries) == 4  # assessments, enrolments (with apprentice), grades, the jury's lock
     assert [a.pk for a in grid.assessments] == [first.pk, second.pk, resit.pk]
     rows = {row.enrolment_id: row for row in grid.rows}
     mine = rows[own.pk]
