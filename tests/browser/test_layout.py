@@ -43,6 +43,13 @@ DOWNLOADS = {
     "recruitment:candidate_import_template",
     "recruitment:dossier_pdf",
     "recruitment:midisup_export",
+    "evaluation:defence_ics",
+    "evaluation:grade_template",
+    "evaluation:jury_minutes",
+    "evaluation:programme_xlsx",
+    "evaluation:report_download",
+    "evaluation:transcript",
+    "evaluation:transcripts_zip_download",
 }
 NOT_CRAWLED_PREFIXES = ("/admin/", "/static/", "/media/", "/i18n/", "/accounts/logout/")
 MAX_PAGES_PER_ROLE = 60
